@@ -1,0 +1,1 @@
+"""The grading plugin: rubric, scoring, hints and reports for mobygrade."""

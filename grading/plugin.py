@@ -1,0 +1,1 @@
+"""Placeholder: the grading plugin (issue 4)."""
