@@ -1,0 +1,54 @@
+"""Inspect mode, cleanup: the student's host after the final prunes.
+
+No lab container, network or volume is left. Anonymous volumes are only
+suspects when dangling and holding a ``dump.rdb`` (a lab redis's data): they
+are read through read-only probe mounts, newest first, at most a few.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.inspect import probing
+from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot
+from fixtures.probes import Prober
+from grading.api import FACT_KEY, CheckFailed
+
+MAX_SUSPECTS = 5  # dangling anonymous volumes read per run: bounds the time on a crowded host
+
+
+def test_containers(lab_host: HostSnapshot) -> None:
+    """No container redis, redis2, moby-counter or moby-counter2 is left, running or stopped."""
+    left = [c for c in lab_host.containers if c.name in LAB_CONTAINERS]
+    if left:
+        shown = ", ".join(f"{c.name} ({c.status})" for c in left)
+        raise CheckFailed(f"expected no lab container, found {shown}")
+
+
+def test_networks(lab_host: HostSnapshot) -> None:
+    """No network moby-counter or moby-counter2 is left."""
+    left = [n.name for n in lab_host.networks if n.name in LAB_NETWORKS]
+    if left:
+        raise CheckFailed(f"expected no lab network, found {', '.join(left)}")
+
+
+def test_volumes(lab_host: HostSnapshot, prober: Prober, request: pytest.FixtureRequest) -> None:
+    """No redis_data and no orphaned anonymous volume left by the lab's redis containers."""
+    if lab_host.volume(LAB_VOLUME) is not None:
+        raise CheckFailed(f"expected no volume {LAB_VOLUME}, found it")
+    dangling = [v for v in lab_host.volumes if v.anonymous and v.name not in lab_host.used_volumes]
+    suspects = [v.name for v in sorted(dangling, key=lambda v: v.created, reverse=True)]
+    if len(suspects) > MAX_SUSPECTS:
+        request.node.user_properties.append(
+            (FACT_KEY, f"{len(suspects)} dangling anonymous volumes; read {MAX_SUSPECTS} of them")
+        )
+    orphans = []
+    with probing("read the dangling anonymous volumes"):
+        for name in suspects[:MAX_SUSPECTS]:
+            if "dump.rdb" in prober.volume_files(name):
+                orphans.append(name)
+    if orphans:
+        raise CheckFailed(
+            f"expected no orphaned redis volume, found {len(orphans)} dangling anonymous "
+            f"volume(s) holding a dump.rdb: {', '.join(n[:12] for n in orphans)}"
+        )
