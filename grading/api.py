@@ -12,10 +12,22 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+import pytest
+
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned
 STATUS_KEY = "mobygrade.status"  # forced status: "failed" for a CheckFailed raised in setup
 DRIFT_KEY = "mobygrade.drift"  # str: a lab-drift note (the lab's text vs today's software)
 FACT_KEY = "mobygrade.fact"  # str: an informational fact (engine version, prune semantics)
+
+# Set by grading.plugin itself (worker side), read by its reporter (controller side).
+MESSAGE_KEY = "mobygrade.message"  # str: the failure/skip text, one per phase
+BLOCKED_KEY = "mobygrade.blocked_by"  # str: the prerequisite check id that blocked it
+RUN_INFO_PROP = "mobygrade.run_info"  # dict: this process's RUN_INFO_KEY, for the reports
+
+# Fixtures fill what they know about the run, for the report header:
+# ``config.stash.setdefault(RUN_INFO_KEY, {})["images"] = {"redis": "redis:alpine", ...}``,
+# ``...["engine_version"] = "20.10.24"``. Values must be plain JSON data.
+RUN_INFO_KEY = pytest.StashKey[dict[str, object]]()
 
 
 class CheckFailed(AssertionError):

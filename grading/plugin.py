@@ -1,1 +1,209 @@
-"""Placeholder: the grading plugin (issue 4)."""
+"""The grading plugin: rubric, prerequisites, scoring, hints and reports for mobygrade.
+
+Hooks stay short and delegate: options to :mod:`grading.options`, the rubric
+to :mod:`grading.rubric`, texts to :mod:`grading.catalog`, ordering to
+:mod:`grading.prereq`, the grade to :mod:`grading.scoring` (via the
+:class:`grading.reporter.GradeReporter` plugin object, controller only).
+Items that are not graded checks (``grading.checkid.parse_nodeid`` is None)
+are ignored entirely: a session without graded items prints nothing more and
+keeps pytest's exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grading import api
+from grading.catalog import Catalog, CatalogError, load_catalog
+from grading.checkid import parse_nodeid
+from grading.discover import KnownChecks, scan
+from grading.fingerprint import fingerprint
+from grading.options import GradingOptions, OptionError, add_options, resolve
+from grading.prereq import stable_order
+from grading.reporter import GradeReporter
+from grading.rubric import Rubric, RubricError, load_rubric
+
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass
+class GradingState:
+    """Per-process session state (controller and each xdist worker)."""
+
+    opts: GradingOptions
+    rubric: Rubric
+    catalog: Catalog
+    known: KnownChecks
+    finished: dict[tuple[str, str], bool] = field(default_factory=dict)  # check -> passed so far
+    sent_run_info: dict[str, Any] = field(default_factory=dict)
+
+
+state_key = pytest.StashKey[GradingState]()
+reporter_key = pytest.StashKey[GradeReporter]()
+_blocked_key = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _lab_settings(config: pytest.Config) -> tuple[str | None, str | None]:
+    """(mode, checkpoint) from the fixtures plugin's settings, when it is loaded."""
+    module = sys.modules.get("fixtures.settings")
+    key = getattr(module, "settings_key", None)
+    settings = config.stash.get(key, None) if key is not None else None
+    if settings is None:
+        return None, None
+    return getattr(settings, "mode", None), getattr(settings, "checkpoint", None)
+
+
+def _run_info(config: pytest.Config) -> dict[str, Any]:
+    """What the fixtures know about the run (images, engine), as plain JSON data."""
+    info: dict[str, Any] = {}
+    module = sys.modules.get("fixtures.plugin")
+    key = getattr(module, "engine_key", None)
+    engine = config.stash.get(key, None) if key is not None else None
+    if isinstance(engine, tuple) and len(engine) == 2:
+        info["engine_version"] = getattr(engine[1], "version", None)
+        info["docker_host"] = getattr(engine[1], "url", None)
+    info.update(config.stash.get(api.RUN_INFO_KEY, {}))
+    return json.loads(json.dumps({k: v for k, v in info.items() if v is not None}, default=str))
+
+
+@pytest.hookimpl(trylast=True)  # after fixtures.plugin has resolved the lab settings
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate options, rubric and catalog (exit 4 on any problem) before any Docker work."""
+    if config.getoption("help", False) or config.getoption("version", False):
+        return
+    try:
+        opts = resolve(config)
+        known = scan(config.rootpath / "tests")
+        rubric = load_rubric(opts.rubric_path, known)
+        catalog = load_catalog(opts.catalog_dir)
+    except (OptionError, RubricError, CatalogError) as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[state_key] = GradingState(opts, rubric, catalog, known)
+    if hasattr(config, "workerinput"):  # xdist worker: the controller reports
+        return
+
+    def available(mode: str, checkpoint: str | None) -> Sequence[str]:
+        return known.ids(mode, checkpoint if mode == "inspect" else None)
+
+    reporter = GradeReporter(
+        config, opts, rubric, catalog, available,
+        fingerprint(config.rootpath, opts.rubric_path.read_bytes(), opts.catalog_dir),
+        lambda: _lab_settings(config),
+        lambda: _run_info(config),
+    )
+    config.stash[reporter_key] = reporter
+    config.pluginmanager.register(reporter, "mobygrade-grade-reporter")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    reporter = config.stash.get(reporter_key, None)
+    if reporter is not None:
+        config.pluginmanager.unregister(reporter)
+        del config.stash[reporter_key]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run prerequisites before their dependents, moving as little as possible."""
+    state = config.stash.get(state_key, None)
+    if state is None:
+        return
+    refs = [parse_nodeid(item.nodeid) for item in items]
+    keys = [(ref.mode, ref.id) if ref else None for ref in refs]
+    order = stable_order(keys, lambda key: [(key[0], r) for r in state.rubric.requires(*key)])
+    if order != list(range(len(items))):
+        items[:] = [items[index] for index in order]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (as ``blocked``) a check whose prerequisite already did not pass in this process."""
+    state = item.config.stash.get(state_key, None)
+    ref = parse_nodeid(item.nodeid)
+    if state is None or ref is None:
+        return
+    for prereq in state.rubric.requires(ref.mode, ref.id):
+        if state.finished.get((ref.mode, prereq)) is False:
+            item.stash[_blocked_key] = prereq
+            pytest.skip(f"blocked by {prereq}")
+
+
+def assertion_message(text: str) -> str:
+    """The author's message without pytest's ``assert ...`` explanation appended to it."""
+    lines = text.splitlines()
+    if lines and not lines[0].startswith("assert "):
+        for index, line in enumerate(lines[1:], start=1):
+            if line.startswith("assert "):
+                return "\n".join(lines[:index]).rstrip()
+    return text
+
+
+def _describe(item: pytest.Item, call: pytest.CallInfo[None]) -> tuple[str, float, str]:
+    """(status, fraction, message) of one phase that raised."""
+    assert call.excinfo is not None
+    exc = call.excinfo.value
+    if isinstance(exc, api.CheckFailed):
+        return "failed", exc.fraction, str(exc)
+    if isinstance(exc, (pytest.skip.Exception, pytest.xfail.Exception)):
+        blocked = item.stash.get(_blocked_key, None)
+        if blocked and call.when == "setup":
+            return "blocked", 0.0, f"blocked by {blocked}"
+        return "skipped", 0.0, str(getattr(exc, "msg", exc))
+    if call.when == "call" and isinstance(exc, (AssertionError, pytest.fail.Exception)):
+        return "failed", 0.0, assertion_message(str(exc))
+    where = ""
+    try:
+        entry = call.excinfo.traceback[-1]
+        path = Path(entry.path)
+        shown = path.relative_to(item.config.rootpath) if path.is_relative_to(
+            item.config.rootpath) else path
+        where = f" at {shown}:{entry.lineno + 1}"
+    except (IndexError, AttributeError, TypeError, ValueError):
+        pass
+    first = str(exc).strip().splitlines()[:1]
+    return "error", 0.0, f"{type(exc).__name__}: {first[0] if first else ''}{where}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Attach status, partial credit and message to the report (this crosses xdist)."""
+    report = yield
+    state = item.config.stash.get(state_key, None)
+    if state is None or parse_nodeid(item.nodeid) is None:
+        return report
+    props = report.user_properties
+    ref = parse_nodeid(item.nodeid)
+    assert ref is not None
+    key = (ref.mode, ref.id)
+    if report.failed or report.skipped:
+        state.finished[key] = False
+    elif report.when == "call":
+        state.finished.setdefault(key, True)
+    if call.excinfo is not None:
+        status, fraction, message = _describe(item, call)
+        if hasattr(report, "wasxfail"):
+            status = "skipped"
+        props.append((api.STATUS_KEY, status))
+        props.append((api.MESSAGE_KEY, message[:MAX_MESSAGE_CHARS]))
+        if status == "failed":
+            props.append((api.FRACTION_KEY, fraction))
+        if status == "blocked":
+            props.append((api.BLOCKED_KEY, item.stash[_blocked_key]))
+    info = _run_info(item.config)
+    if info and info != state.sent_run_info:
+        props.append((api.RUN_INFO_PROP, info))
+        state.sent_run_info = info
+    return report

@@ -1,0 +1,259 @@
+"""From what each graded item did to a grade: pure data in, frozen :class:`GradeResult` out.
+
+The plugin turns pytest reports into :class:`ItemOutcome` rows (one per test
+item); :func:`grade` merges items of one check (parametrized tests), applies
+prerequisites (a check whose prerequisite did not pass is ``blocked``, whatever
+its own outcome — authoritative even when xdist ran both at once), the
+rubric's points and the catalog's texts. Every renderer reads the same result,
+so the reports cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from grading import i18n
+from grading.catalog import Catalog
+from grading.checkid import PARTS
+from grading.rubric import Rubric
+
+STATUSES = ("passed", "failed", "blocked", "error", "skipped")
+_WORST_FIRST = ("error", "failed", "blocked", "skipped", "passed")  # merging parametrized items
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """One test item's result. ``status`` is one of STATUSES or ``notrun``."""
+
+    nodeid: str
+    mode: str
+    check_id: str
+    status: str
+    fraction: float = 0.0  # share of the points earned by a failed item (partial credit)
+    message: str = ""
+    duration_s: float = 0.0
+    notes: tuple[str, ...] = ()  # lab drift
+    facts: tuple[str, ...] = ()
+    blocked_by: str | None = None
+    filename: str = ""
+    line_no: int = 0
+
+
+@dataclass(frozen=True)
+class MinSpec:
+    """``--grade-min``: points, or a percentage of the run's max score."""
+
+    value: float
+    percent: bool = False
+
+    def resolve(self, max_score: float) -> float:
+        return round(max_score * self.value / 100, 2) if self.percent else self.value
+
+
+@dataclass(frozen=True)
+class RunMeta:
+    lab: str = "docker-3-reseaux-volumes"
+    mode: str = "provision"
+    checkpoint: str | None = None
+    lang: str = "fr"
+    docker_host: str | None = None
+    engine_version: str | None = None
+    images: Mapping[str, object] | None = None
+    started_at: str = ""
+    duration_s: float = 0.0
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    mode: str
+    check_id: str
+    part: str
+    category: str
+    title: str
+    hint: str
+    lab_step: str
+    status: str
+    score: float
+    max_score: float
+    message: str = ""
+    duration_s: float = 0.0
+    notes: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    blocked_by: str | None = None
+    nodeids: tuple[str, ...] = ()
+    filename: str = ""
+    line_no: int = 0
+    visibility: str = "visible"
+
+    @property
+    def informational(self) -> bool:
+        """Zero points: shown everywhere, never counted."""
+        return self.max_score == 0
+
+    @property
+    def mark(self) -> str:
+        """``partial`` for a failed check that still earned points, else the status."""
+        return "partial" if self.status == "failed" and self.score > 0 else self.status
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    part: str
+    name: str
+    score: float
+    max_score: float
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    meta: RunMeta
+    checks: tuple[CheckResult, ...]
+    categories: tuple[CategoryScore, ...]
+    score: float
+    max_score: float
+    min_score: float
+    reached: bool
+    available: int = 0  # checks the run would grade with no -k/-m/node selection
+    prereqs_not_selected: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def partial_selection(self) -> bool:
+        return 0 < len(self.checks) < self.available
+
+
+def _merge(items: Sequence[ItemOutcome]) -> ItemOutcome:
+    """One outcome for a check from its items (parametrized tests): worst status, mean credit."""
+    ran = [item for item in items if item.status not in ("skipped", "notrun")] or list(items)
+    status = next(s for s in (*_WORST_FIRST, "notrun") if any(i.status == s for i in ran))
+    credit = [1.0 if i.status == "passed" else i.fraction if i.status == "failed" else 0.0 for i in ran]
+    messages = [i.message for i in ran if i.message and i.status == status]
+    first = items[0]
+    return ItemOutcome(
+        nodeid=first.nodeid,
+        mode=first.mode,
+        check_id=first.check_id,
+        status=status,
+        fraction=sum(credit) / len(credit) if status == "failed" else 0.0,
+        message="\n".join(dict.fromkeys(messages)),
+        duration_s=sum(i.duration_s for i in items),
+        notes=tuple(dict.fromkeys(n for i in items for n in i.notes)),
+        facts=tuple(dict.fromkeys(f for i in items for f in i.facts)),
+        blocked_by=next((i.blocked_by for i in items if i.blocked_by), None),
+        filename=first.filename,
+        line_no=first.line_no,
+    )
+
+
+def _part_rank(check_id: str) -> int:
+    part = check_id.partition(".")[0]
+    return PARTS.index(part) if part in PARTS else len(PARTS)
+
+
+def grade(
+    items: Sequence[ItemOutcome],
+    rubric: Rubric,
+    catalog: Catalog,
+    meta: RunMeta,
+    minimum: MinSpec | None = None,
+    available: Sequence[str] = (),
+) -> GradeResult:
+    """Score the run. ``available``: the ids the run grades by default (to flag a partial -k)."""
+    lang = meta.lang
+    grouped: dict[tuple[str, str], list[ItemOutcome]] = {}
+    for item in items:
+        grouped.setdefault((item.mode, item.check_id), []).append(item)
+    merged = {key: _merge(group) for key, group in grouped.items()}
+    first_seen = {key: index for index, key in enumerate(merged)}
+    order = sorted(merged, key=lambda key: (_part_rank(key[1]), first_seen[key]))
+
+    final: dict[tuple[str, str], str] = {}
+    blocker: dict[tuple[str, str], str | None] = {}
+    missing: dict[str, None] = {}
+
+    def settle(key: tuple[str, str]) -> str:
+        # Prerequisites first (the rubric has no cycles); a non-passing one blocks.
+        if key in final:
+            return final[key]
+        final[key] = merged[key].status  # provisional: guards against a cyclic rubric
+        mode, check_id = key
+        blocked_by = None
+        for prereq in rubric.requires(mode, check_id):
+            if (mode, prereq) not in merged:
+                missing[prereq] = None
+            elif settle((mode, prereq)) != "passed" and blocked_by is None:
+                blocked_by = prereq
+        own = merged[key]
+        blocked_by = blocked_by or (own.blocked_by if own.status == "blocked" else None)
+        final[key] = "blocked" if blocked_by else own.status
+        blocker[key] = blocked_by
+        return final[key]
+
+    checks: list[CheckResult] = []
+    for key in order:
+        mode, check_id = key
+        status = settle(key)
+        own = merged[key]
+        entry = rubric.entry(mode, check_id)
+        points = entry.points if entry else 0.0
+        texts = catalog.text(mode, check_id, lang)
+        part = check_id.partition(".")[0]
+        if status == "blocked":
+            message = i18n.text("blocked_by", lang, id=blocker[key])
+        elif status == "error":
+            message = i18n.text("suite_error", lang, detail=own.message or "?")
+        elif status == "notrun":
+            status, message = "skipped", i18n.text("not_run", lang)
+        else:
+            message = "" if status == "passed" else own.message
+        earned = {"passed": points, "failed": points * own.fraction}.get(status, 0.0)
+        checks.append(
+            CheckResult(
+                mode=mode,
+                check_id=check_id,
+                part=part,
+                category=rubric.category_name(part, lang),
+                title=texts.title,
+                hint=texts.hint,
+                lab_step=texts.lab_step,
+                status=status,
+                score=round(earned, 2),
+                max_score=round(points, 2),
+                message=message,
+                duration_s=round(own.duration_s, 3),
+                notes=own.notes,
+                facts=own.facts,
+                blocked_by=blocker[key] if status == "blocked" else None,
+                nodeids=tuple(dict.fromkeys(i.nodeid for i in grouped[key])),
+                filename=own.filename,
+                line_no=own.line_no,
+                visibility=entry.visibility if entry else "visible",
+            )
+        )
+
+    categories = []
+    for part in dict.fromkeys(check.part for check in checks):
+        in_part = [check for check in checks if check.part == part]
+        categories.append(
+            CategoryScore(
+                part=part,
+                name=in_part[0].category,
+                score=round(sum(c.score for c in in_part), 2),
+                max_score=round(sum(c.max_score for c in in_part), 2),
+            )
+        )
+    score = round(sum(check.score for check in checks), 2)
+    max_score = round(sum(check.max_score for check in checks), 2)
+    min_score = minimum.resolve(max_score) if minimum else max_score
+    return GradeResult(
+        meta=meta,
+        checks=tuple(checks),
+        categories=tuple(categories),
+        score=score,
+        max_score=max_score,
+        min_score=min_score,
+        reached=score + 1e-9 >= min_score,
+        available=len(set(available) | {check_id for _, check_id in merged}),
+        prereqs_not_selected=tuple(missing),
+    )
