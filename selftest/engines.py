@@ -12,7 +12,9 @@ everything on exit. Two shapes:
   dockerd with iptables flushes the ``DOCKER*`` chains when it starts, so one
   started in the host's namespace would wipe the main engine's port mappings
   and isolation rules. Its published ports exist inside that namespace only:
-  run clients there (``SecondaryEngine.inside(argv)``, or the CLI below).
+  run clients there (``SecondaryEngine.inside(argv)``, or the CLI below). A
+  veth to the host carries DNS only: ``--dns`` names a relay to the host's
+  resolvers (``engines_dns``), so unknown names answer as on the host.
 
 ``version="26"`` uses Debian trixie's Engine 26 binaries prepared by
 ``scripts/engine26.sh`` (run on demand); ``"bookworm"`` the host's dockerd.
@@ -44,6 +46,7 @@ from fixtures.engine import engine_url
 from fixtures.labels import IMAGE_LABEL
 from fixtures.wait import wait_until
 from selftest import engines_host as host
+from selftest.engines_dns import dns_relay
 
 REPO = Path(__file__).resolve().parent.parent
 ENGINE26_DIR = Path(os.environ.get("MOBYGRADE_ENGINE26_DIR", "/var/cache/mobygrade/engine26"))
@@ -134,7 +137,9 @@ def dockerd_argv(dockerd: str, slot: host.Slot, *, iptables: bool) -> list[str]:
         f"--containerd-plugins-namespace=mobygrade{slot.number}-plugins",
         f"--iptables={str(iptables).lower()}",
     ]
-    if not iptables:  # host namespace: our own bridge and address pool, no NAT rules
+    if iptables:  # own netns: docker0 and default pools of its own; DNS via the host relay
+        argv.append(f"--dns={slot.veth_addresses[0]}")
+    else:  # host namespace: our own bridge and address pool, no NAT rules
         argv += [f"--bridge={slot.bridge}", f"--default-address-pool={slot.address_pool}",
                  "--ip-masq=false"]
     return argv
@@ -211,6 +216,20 @@ def load_images(refs: Sequence[str], target: str, source: str | None = None) -> 
                              f"{save_err.strip()} {load.stderr.strip()}")
 
 
+def _make_netns(slot: host.Slot) -> None:
+    """Namespace ``mgnsN`` with lo up and a veth to the host (for the DNS relay only)."""
+    outside, inside = slot.veth
+    out_ip, in_ip = slot.veth_addresses
+    host.run("ip", "netns", "add", slot.netns)
+    host.run("ip", "-n", slot.netns, "link", "set", "lo", "up")
+    host.run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside,
+             "netns", slot.netns)
+    host.run("ip", "addr", "add", f"{out_ip}/30", "dev", outside)
+    host.run("ip", "link", "set", outside, "up")
+    host.run("ip", "-n", slot.netns, "addr", "add", f"{in_ip}/30", "dev", inside)
+    host.run("ip", "-n", slot.netns, "link", "set", inside, "up")
+
+
 @contextlib.contextmanager
 def started_engine(*, iptables: bool = True, version: str = "bookworm",
                    load: Sequence[str] = ()) -> Iterator[SecondaryEngine]:
@@ -224,12 +243,14 @@ def started_engine(*, iptables: bool = True, version: str = "bookworm",
         undo.callback(lambda: host.release(slot, owner))
         argv = dockerd_argv(dockerd, slot, iptables=iptables)
         if iptables:
-            owner.netns = slot.netns
-            host.run("ip", "netns", "add", slot.netns)
-            host.run("ip", "-n", slot.netns, "link", "set", "lo", "up")
+            owner.netns, owner.bridge = slot.netns, slot.veth[0]
+            host.write_owner(slot, owner)
+            _make_netns(slot)
+            undo.enter_context(dns_relay(slot.veth_addresses[0]))
             argv = netns_argv(slot.netns, argv)
         else:
             owner.bridge = slot.bridge
+            host.write_owner(slot, owner)
             host.run("ip", "link", "add", slot.bridge, "type", "bridge")
             host.run("ip", "addr", "add", slot.bridge_cidr, "dev", slot.bridge)
             host.run("ip", "link", "set", slot.bridge, "up")

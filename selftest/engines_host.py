@@ -67,6 +67,16 @@ class Slot:
         return f"10.{200 + self.number}.0.1/24"
 
     @property
+    def veth(self) -> tuple[str, str]:
+        """The host end and the namespace end of the netns engine's link to the host."""
+        return f"mgvh{self.number}", f"mgvn{self.number}"
+
+    @property
+    def veth_addresses(self) -> tuple[str, str]:
+        """Host end (the DNS relay's address) and namespace end, one /30."""
+        return f"10.{200 + self.number}.1.1", f"10.{200 + self.number}.1.2"
+
+    @property
     def address_pool(self) -> str:
         """``--default-address-pool`` for user-defined networks: upper half of the slot."""
         return f"base=10.{200 + self.number}.128.0/17,size=24"
@@ -78,7 +88,7 @@ class Owner:
 
     pid: int
     dockerd_pid: int = 0
-    bridge: str = ""
+    bridge: str = ""  # a link in the host namespace: the bridge, or the veth host end
     netns: str = ""
 
 

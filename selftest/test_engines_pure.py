@@ -42,6 +42,7 @@ def test_without_iptables_the_engine_uses_its_own_bridge_and_pool(tmp_path: Path
 def test_with_iptables_the_engine_keeps_docker0_in_its_netns(tmp_path: Path) -> None:
     got = flags(dockerd_argv("dockerd", Slot(3, tmp_path), iptables=True))
     assert "bridge" not in got and "default-address-pool" not in got
+    assert got["dns"] == "10.203.1.1"  # the host-side DNS relay
 
 
 def test_netns_commands_change_only_the_network_namespace() -> None:
