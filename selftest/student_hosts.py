@@ -1,0 +1,342 @@
+"""Scripted student hosts: the lab's docker CLI commands, typed as a student would, up to a checkpoint.
+
+Each builder runs ``docker ...`` (list arguments, no shell) on the engine the
+environment names, with the lab's exact names (``redis``, ``moby-counter``...),
+so only one scripted host can exist on an engine at a time: :meth:`StudentHost.claim`
+refuses (the self-test skips) when one of those names is taken by something the
+self-tests did not make. What the scripted student creates carries the label
+``mobygrade.selftest=<token>`` (a real student's objects carry none, and the
+graded checks never look at labels); :meth:`StudentHost.remove_all` removes it
+by exact name and label, also after a failure. Prunes a student would type are
+run with that label filter, never on the whole engine; anonymous volumes (which
+carry no label) are removed by their recorded names.
+
+The student's "clicks" are POSTs to their own app (the self-test acting as the
+student, never the grading).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import requests
+
+from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
+from fixtures.wait import wait_until
+
+SELFTEST_LABEL = "mobygrade.selftest"
+SECOND_REDIS = "redis-ro"  # the volumes part names no second redis: any name with the alias
+CLI_TIMEOUT_S = 60
+CONNECT_TIMEOUT_S = 30  # the app reconnects with a backoff of at most 1 s (stand-in)
+PATTERN = ("100:100", "210:100", "320:100", "155:200", "265:200")  # five whales, two rows
+LATER = ("400:400",)  # a whale clicked after the second redis started
+
+# Mistakes, by checkpoint. Each name is a builder argument.
+NETWORKS_MISTAKES = ("no_alias", "app2_on_first_network", "app2_on_both_networks",
+                     "redis_stopped", "wrong_container_port")
+NETWORKS_FAULTS = ("redis_restart_loop", "app_hangs")
+VOLUMES_MISTAKES = ("no_ro", "redis_not_on_redis_data")
+CLEANUP_MISTAKES = ("volume_left", "stopped_container_left", "orphan_anonymous_volume")
+
+# An app that accepts connections on port 80 and never answers (the "app hangs" fault).
+HANG_SERVER = (
+    "import socket,time\n"
+    "s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+    "s.bind(('', 80)); s.listen(64); held=[]\n"
+    "while True: held.append(s.accept()[0])\n"
+)
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRADE_TIMEOUT_S = 120  # a hang of the grader fails the self-test instead of blocking it
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One ``pytest --lab-mode=inspect`` run: exit status, wall time, its JSON report and output."""
+
+    returncode: int
+    wall_s: float
+    pid: int
+    report: dict[str, object]
+    output: str
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        checks = self.report.get("checks") or []
+        return {str(c["id"]): str(c["status"]) for c in checks}  # type: ignore[index, union-attr]
+
+    def message(self, check_id: str) -> str:
+        checks = self.report.get("checks") or []
+        return next((str(c["message"]) for c in checks if c["id"] == check_id), "")  # type: ignore[index, union-attr]
+
+
+def grade(checkpoint: str, docker_host: str, *extra: str) -> Graded:
+    """Run the grader as a student would, with ``DOCKER_HOST=docker_host``; read its JSON report."""
+    import time
+
+    with tempfile.TemporaryDirectory(prefix="mg-inspect-") as tmp:
+        report_path = os.path.join(tmp, "report.json")
+        env = {**os.environ, "DOCKER_HOST": docker_host}
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            ["python", "-m", "pytest", "--lab-mode=inspect", f"--checkpoint={checkpoint}",
+             "--lab-images=local", "-p", "no:randomly", "-q",
+             f"--grade-report=json:{report_path}", *extra],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            output, _ = proc.communicate(timeout=GRADE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+            raise AssertionError(f"grading hung for {GRADE_TIMEOUT_S} s:\n{output[-3000:]}") from None
+        wall = time.monotonic() - started
+        report: dict[str, object] = {}
+        if os.path.exists(report_path):
+            with open(report_path, encoding="utf-8") as handle:
+                report = json.load(handle)
+    return Graded(proc.returncode, wall, proc.pid, report, output)
+
+
+class NameTaken(Exception):
+    """A lab name exists on the engine and was not made by the self-tests."""
+
+
+@contextmanager
+def one_student_at_a_time(timeout: float = 900.0) -> Iterator[None]:
+    """A host-wide lock: scripted students share the lab's names, so they never overlap
+    (not even under pytest-xdist)."""
+    path = os.path.join(tempfile.gettempdir(), "mobygrade-student-host.lock")
+    with open(path, "a+") as handle:
+        def locked() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        wait_until(locked, timeout=timeout, what="another scripted student host to finish",
+                   max_interval=1.0)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class StudentHost:
+    """One scripted student on one engine; ``env`` carries DOCKER_HOST for the CLI."""
+
+    redis_image: str
+    app_image: str
+    env: dict[str, str]
+    docker_ip: str = "127.0.0.1"
+    token: str = field(default_factory=lambda: "st" + secrets.token_hex(4))
+    anonymous: set[str] = field(default_factory=set)
+
+    # -- the CLI ----------------------------------------------------------
+    def docker(self, *args: str, check: bool = True) -> str:
+        proc = subprocess.run(
+            ["docker", *args], env=self.env, capture_output=True, text=True,
+            timeout=CLI_TIMEOUT_S, check=False,
+        )
+        if check and proc.returncode != 0:
+            raise RuntimeError(f"docker {' '.join(args)}: {proc.stderr.strip() or proc.stdout.strip()}")
+        return proc.stdout.strip()
+
+    @property
+    def label(self) -> str:
+        return f"{SELFTEST_LABEL}={self.token}"
+
+    def network_create(self, name: str) -> None:
+        self.docker("network", "create", "--label", self.label, name)
+
+    def volume_create(self, name: str) -> None:
+        self.docker("volume", "create", "--label", self.label, name)
+
+    def run(self, name: str, *options: str, image: str, command: Sequence[str] = ()) -> None:
+        """``docker container run -d --name NAME OPTIONS IMAGE [COMMAND]`` (plus the label)."""
+        self.docker("container", "run", "-d", "--name", name, "--label", self.label,
+                    *options, image, *command)
+        self._record_anonymous(name)
+
+    def _mounts(self, name: str) -> list[dict[str, str]]:
+        out = self.docker("container", "inspect", "--format", "{{json .Mounts}}", name)
+        return list(json.loads(out or "[]") or [])
+
+    def volume_at(self, name: str, destination: str) -> str:
+        """The volume a container mounts at ``destination`` (docker inspect's .Mounts)."""
+        return next(m["Name"] for m in self._mounts(name) if m.get("Destination") == destination)
+
+    def _record_anonymous(self, name: str) -> None:
+        mounts = self._mounts(name)
+        self.anonymous.update(
+            m["Name"] for m in mounts or [] if m.get("Type") == "volume" and len(m.get("Name", "")) == 64
+        )
+
+    def prune(self, kind: str) -> None:
+        """``docker KIND prune``, as the lab says, scoped to this scripted student's objects."""
+        self.docker(kind, "prune", "--force", "--filter", f"label={self.label}")
+        if kind == "volume":  # anonymous volumes carry no label: remove the recorded ones
+            self._remove_anonymous()
+
+    def _remove_anonymous(self) -> None:
+        for name in sorted(self.anonymous):
+            self.docker("volume", "rm", name, check=False)
+        self.anonymous = {n for n in self.anonymous if self._exists("volume", n)}
+
+    def _exists(self, kind: str, name: str) -> bool:
+        return bool(self.docker(kind, "inspect", "--format", "{{.Name}}", name, check=False))
+
+    # -- the student's browser ---------------------------------------------
+    def app_base(self, name: str) -> str:
+        port = self.docker("container", "port", name, "80/tcp").splitlines()[0].rsplit(":", 1)[1]
+        return f"http://{self.docker_ip}:{port}"
+
+    def wait_connected(self, name: str) -> None:
+        base = self.app_base(name)
+
+        def connected() -> bool:
+            body = requests.get(f"{base}/v1/ping", timeout=(2, 3)).json()
+            return bool(body.get("connected"))
+
+        wait_until(connected, timeout=CONNECT_TIMEOUT_S, what=f"{name} to say connected",
+                   evidence=lambda: self.docker("logs", "--tail", "20", name, check=False))
+
+    def click(self, name: str, whales: Sequence[str]) -> None:
+        """The student clicking on the page: one POST per whale."""
+        base = self.app_base(name)
+        for whale in whales:
+            requests.post(f"{base}/v1/whales", data=whale, timeout=(2, 5)).raise_for_status()
+
+    def whales(self, name: str) -> list[str]:
+        return list(requests.get(f"{self.app_base(name)}/v1/whales", timeout=(2, 3)).json())
+
+    # -- ownership -----------------------------------------------------------
+    def _labelled(self, kind: str, name: str) -> str | None:
+        """The self-test label's value on the object, "" when unlabelled, None when absent."""
+        out = self.docker(kind, "inspect", "--format", "{{json .Config.Labels}}" if kind ==
+                          "container" else "{{json .Labels}}", name, check=False)
+        if not out:
+            return None
+        return str((json.loads(out) or {}).get(SELFTEST_LABEL, ""))
+
+    def _lab_objects(self) -> list[tuple[str, str]]:
+        return ([("container", n) for n in (*LAB_CONTAINERS, SECOND_REDIS)]
+                + [("network", n) for n in LAB_NETWORKS]
+                + [("volume", LAB_VOLUME)])
+
+    def claim(self) -> None:
+        """Make sure the lab's names are free: leftovers of earlier self-tests are removed,
+        anything else raises :class:`NameTaken` (the self-test skips)."""
+        for kind, name in self._lab_objects():
+            owner = self._labelled(kind, name)
+            if owner == "":
+                raise NameTaken(f"the {kind} {name} exists on this engine and was not made by "
+                                "the self-tests: these self-tests need the lab's names free")
+        self.remove_all(any_selftest=True)
+
+    def remove_all(self, any_selftest: bool = False) -> None:
+        """Remove every lab-named object carrying this student's label (or any self-test label)."""
+        def ours(kind: str, name: str) -> bool:
+            owner = self._labelled(kind, name)
+            return bool(owner) and (any_selftest or owner == self.token)
+
+        for name in (*LAB_CONTAINERS, SECOND_REDIS):
+            if ours("container", name):
+                self._record_anonymous(name)
+                self.docker("container", "rm", "--force", "--volumes", name, check=False)
+        for name in LAB_NETWORKS:
+            if ours("network", name):
+                self.docker("network", "rm", name, check=False)
+        if ours("volume", LAB_VOLUME):
+            self.docker("volume", "rm", "--force", LAB_VOLUME, check=False)
+        self._remove_anonymous()
+
+
+# -- the lab, command by command -------------------------------------------------
+def networks_part(h: StudentHost, mistake: str = "") -> None:
+    """From "docker network create moby-counter" to just before "Arrêtons nos conteneurs"."""
+    h.network_create("moby-counter")
+    if mistake == "redis_restart_loop":  # a typo in the command, and --restart always
+        h.run("redis", "--network", "moby-counter", "--restart", "always", image=h.redis_image,
+              command=["redis-server", "--no-such-option"])
+    else:
+        h.run("redis", "--network", "moby-counter", image=h.redis_image)
+    port = "8080:8080" if mistake == "wrong_container_port" else "80"  # any host port is fine
+    hang = ["python3", "-c", HANG_SERVER] if mistake == "app_hangs" else []
+    h.run("moby-counter", "--network", "moby-counter", "-p", port, image=h.app_image, command=hang)
+    if mistake not in ("redis_restart_loop", "app_hangs", "wrong_container_port"):
+        h.wait_connected("moby-counter")
+        h.click("moby-counter", PATTERN)  # "Faites un motif reconnaissable en cliquant"
+    h.network_create("moby-counter2")
+    app2_network = "moby-counter" if mistake == "app2_on_first_network" else "moby-counter2"
+    h.run("moby-counter2", "-it", "--network", app2_network, "-p", "9090:80", image=h.app_image)
+    alias = [] if mistake == "no_alias" else ["--network-alias", "redis"]
+    h.run("redis2", "--network", "moby-counter2", *alias, image=h.redis_image)
+    if mistake == "app2_on_both_networks":
+        h.docker("network", "connect", "moby-counter", "moby-counter2")
+    if mistake == "redis_stopped":
+        h.docker("container", "stop", "redis")
+    if mistake != "no_alias":
+        h.wait_connected("moby-counter2")
+
+
+def volumes_part(h: StudentHost, mistake: str = "") -> None:
+    """The networks part, then the volumes part up to "Visitez la deuxième application"."""
+    networks_part(h)
+    h.docker("container", "stop", "moby-counter2", "redis2")
+    h.prune("container")
+    h.prune("network")
+    h.prune("volume")
+    first = h.volume_at("redis", "/data")  # "listez les volumes et inspectez les"
+    h.docker("container", "stop", "redis")
+    h.docker("container", "rm", "redis")  # its anonymous volume stays: it holds the pattern
+    h.run("redis", "--network", "moby-counter", image=h.redis_image)
+    h.wait_connected("moby-counter")  # reconnected to an empty redis: the whales are gone
+    h.docker("container", "stop", "redis")
+    h.docker("container", "rm", "redis")
+    h.run("redis", "-v", f"{first}:/data", "--network", "moby-counter", image=h.redis_image)
+    h.wait_connected("moby-counter")  # the pattern is back
+    h.volume_create(LAB_VOLUME)
+    if mistake != "redis_not_on_redis_data":
+        h.docker("container", "rm", "--force", "redis")
+        h.run("redis", "-v", f"{LAB_VOLUME}:/data", "--network", "moby-counter", image=h.redis_image)
+        h.wait_connected("moby-counter")
+        h.click("moby-counter", PATTERN)  # a new, empty volume: the student draws again
+    h.network_create("moby-counter2")
+    ro = "" if mistake == "no_ro" else ":ro"
+    h.run(SECOND_REDIS, "--network", "moby-counter2", "--network-alias", "redis",
+          "-v", f"{LAB_VOLUME}:/data{ro}", image=h.redis_image)
+    h.run("moby-counter2", "--network", "moby-counter2", "-p", "9090:80", image=h.app_image)
+    h.wait_connected("moby-counter2")
+    h.click("moby-counter", LATER)  # clicks after the copy: tolerated
+
+
+def cleanup_part(h: StudentHost, mistake: str = "") -> None:
+    """Everything, then "arrêtez les deux redis et les deux moby-counter" and three prunes."""
+    volumes_part(h)
+    running = ["redis", SECOND_REDIS, "moby-counter", "moby-counter2"]
+    if mistake == "stopped_container_left":
+        running.remove("moby-counter2")  # stopped only after the prunes
+    h.docker("container", "stop", *running)
+    h.prune("container")
+    h.prune("network")
+    if mistake == "orphan_anonymous_volume":
+        h.docker("volume", "rm", LAB_VOLUME)  # redis_data only: the anonymous ones stay
+    elif mistake != "volume_left":
+        h.prune("volume")
+    if mistake == "stopped_container_left":
+        h.docker("container", "stop", "moby-counter2")
+
+
+BUILDERS = {"networks": networks_part, "volumes": volumes_part, "cleanup": cleanup_part}

@@ -1,0 +1,175 @@
+"""Inspect mode against scripted student hosts, through the local socket and through tcp://.
+
+Every case builds a host with the docker CLI commands of the lab (a correct one
+per checkpoint, the common mistakes, and faults), grades it twice (unix socket,
+then ``DOCKER_HOST=tcp://127.0.0.1:PORT`` through a loopback proxy) and asserts:
+the exact status of every check, a partial score (neither zero nor full) for a
+mistake, and a host fingerprint identical before and after each grading run.
+The hosts use the lab's names: one at a time per engine (a host-wide lock),
+skipped when those names belong to something else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import docker
+import pytest
+
+from fixtures.images import LabImages, ensure_images
+from selftest.fingerprint_host import fingerprint
+from selftest.student_hosts import (
+    BUILDERS,
+    NameTaken,
+    StudentHost,
+    grade,
+    one_student_at_a_time,
+)
+from selftest.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.selftest_docker
+
+LOCAL = "unix:///var/run/docker.sock"
+IDS = {
+    "networks": ("moby_counter_network", "redis_container", "app_container", "app_connected",
+                 "pattern", "dns_redis", "moby_counter2_network", "app2_container", "alias",
+                 "dns_alias", "isolation", "app2_connected"),
+    "volumes": ("redis_data", "redis_mount", "app_connected", "pattern", "persisted",
+                "second_redis", "readonly", "app2", "same_pattern"),
+    "cleanup": ("containers", "networks", "volumes"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    checkpoint: str
+    mistake: str = ""
+    not_passed: dict[str, str] = field(default_factory=dict)  # check name -> status
+    volatile: tuple[str, ...] = ()  # containers that change by themselves (a restart loop)
+    max_wall_s: float = 30.0  # bounded, even for faults
+
+    @property
+    def id(self) -> str:
+        return f"{self.checkpoint}-{self.mistake or 'correct'}"
+
+    def expected(self) -> dict[str, str]:
+        return {f"{self.checkpoint}.{name}": self.not_passed.get(name, "passed")
+                for name in IDS[self.checkpoint]}
+
+
+F, B = "failed", "blocked"
+CASES = [
+    Case("networks"),
+    Case("networks", "no_alias", {"alias": F, "dns_alias": B, "app2_connected": F}),
+    Case("networks", "app2_on_first_network",
+         {"app2_container": F, "dns_alias": F, "isolation": F, "app2_connected": B}),
+    Case("networks", "app2_on_both_networks",
+         {"app2_container": F, "dns_alias": F, "isolation": F, "app2_connected": B}),
+    Case("networks", "redis_stopped",
+         {"redis_container": F, "app_connected": F, "pattern": B, "dns_redis": B, "isolation": F}),
+    Case("networks", "wrong_container_port",
+         {"app_container": F, "app_connected": B, "pattern": B, "dns_redis": B}),
+    Case("networks", "redis_restart_loop",
+         {"redis_container": F, "app_connected": F, "pattern": B, "dns_redis": B, "isolation": F},
+         volatile=("redis",)),
+    Case("networks", "app_hangs", {"app_connected": F, "pattern": B}),
+    Case("volumes"),
+    Case("volumes", "no_ro", {"readonly": F}),
+    Case("volumes", "redis_not_on_redis_data",
+         {"redis_mount": F, "persisted": F, "same_pattern": F}),
+    Case("cleanup"),
+    Case("cleanup", "volume_left", {"volumes": F}),
+    Case("cleanup", "stopped_container_left", {"containers": F, "networks": F}),
+    Case("cleanup", "orphan_anonymous_volume", {"volumes": F}),
+]
+
+
+@pytest.fixture(scope="module")
+def images(docker_client: docker.DockerClient) -> LabImages:
+    """The stand-in images the scripted students run (built once, cached by the images module)."""
+    return ensure_images(docker_client, "local", lambda line: None)
+
+
+@pytest.fixture(scope="module")
+def tcp_host() -> Iterator[str]:
+    """``tcp://127.0.0.1:PORT`` forwarding to the local engine's socket."""
+    with TcpProxy(LOCAL.removeprefix("unix://")) as proxy:
+        yield proxy.url
+
+
+@pytest.fixture
+def student(images: LabImages) -> Iterator[StudentHost]:
+    """A scripted student on the local engine; everything it made is removed afterwards."""
+    with one_student_at_a_time():
+        host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": LOCAL})
+        try:
+            host.claim()
+        except NameTaken as exc:
+            pytest.skip(str(exc))
+        try:
+            yield host
+        finally:
+            host.remove_all()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_host: str,
+                      docker_client: docker.DockerClient) -> None:
+    BUILDERS[case.checkpoint](student, case.mistake)
+
+    def snapshot() -> dict[str, object]:
+        return fingerprint(docker_client, images.probe, anonymous=student.anonymous,
+                           volatile=case.volatile)
+
+    before = snapshot()
+    for transport, url in (("unix", LOCAL), ("tcp", tcp_host)):
+        run = grade(case.checkpoint, url)
+        shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
+        assert run.report, f"{transport}: no JSON report\n{shown}"
+        assert run.statuses == case.expected(), f"{transport}: statuses differ\n{shown}"
+        score, top = run.report["score"], run.report["max_score"]
+        if case.not_passed:
+            assert 0 < score < top, f"{transport}: expected a partial score, got {score}/{top}"  # type: ignore[operator]
+            assert run.returncode != 0
+        else:
+            assert score == top and run.returncode == 0, shown
+        assert "Traceback" not in run.output, shown
+        assert run.wall_s < case.max_wall_s, shown
+        leftovers = docker_client.containers.list(all=True, filters={"label": f"mobygrade.pid={run.pid}"})
+        assert not leftovers, f"{transport}: grading left {[c.name for c in leftovers]}"
+        assert snapshot() == before, f"{transport}: grading changed the student's host"
+
+
+@pytest.mark.parametrize("checkpoint", list(IDS))
+@pytest.mark.parametrize("dead", ["unix:///tmp/mobygrade-no-engine.sock", "tcp://127.0.0.1:9"])
+def test_host_down(checkpoint: str, dead: str) -> None:
+    """An engine that is not there: every check fails with the one engine line (or is blocked
+    by one that did), fast, no traceback."""
+    run = grade(checkpoint, dead)
+    shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-3000:]}"
+    assert set(run.statuses) == {f"{checkpoint}.{name}" for name in IDS[checkpoint]}
+    assert "failed" in run.statuses.values(), shown
+    assert set(run.statuses.values()) <= {"failed", "blocked"}, shown
+    messages = {run.message(i) for i, status in run.statuses.items() if status == "failed"}
+    assert len(messages) == 1 and dead.split("://")[1] in messages.pop(), shown
+    assert run.returncode not in (0, 4) and "Traceback" not in run.output, shown
+    assert run.wall_s < 15, shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--lab-mode=inspect", "--checkpoint=bogus"], ["--checkpoint=networks"],
+     ["--lab-mode=inspect"]],
+    ids=["unknown-checkpoint", "checkpoint-without-inspect", "inspect-without-checkpoint"],
+)
+def test_usage_errors(args: list[str]) -> None:
+    """Option mistakes are usage errors: exit 4, one line, before any Docker work."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True,
+                          timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)), check=False)
+    assert proc.returncode == 4, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
