@@ -90,8 +90,8 @@ class StandInLab:
     def make_volume(self) -> str:
         vol = self.client.volumes.create(self.name("data"), labels=self.run.labels("selftest-vol"))
         self.finalizer(lambda: _remove_volume(self.client, vol.name))
-        self.volume = vol.name
-        return vol.name
+        self.volume = str(vol.name)
+        return self.volume
 
     def run_container(self, image: str, what: str, *, aliases: tuple[str, ...] = (),
                       **kwargs: Any) -> Container:
