@@ -3,9 +3,11 @@
 An instructor compares a report's ``suite_fingerprint`` with the one of the
 suite they published (``python -m grading.fingerprint``): a student who edited
 a check, a fixture, the catalog or the rubric gets a different value. Hashed:
-``conftest.py``, every file under ``tests/`` and ``fixtures/``, the grading
+``conftest.py``, the ``*.py`` under ``tests/`` and ``fixtures/``, every file
+under ``fixtures/images/`` (the stand-in images' build contexts), the grading
 package's ``*.py``, the catalog files used and the rubric used (by content,
-wherever it lives). Line endings are normalised so a CRLF checkout matches.
+wherever it lives). Caches and hidden files are left out, and so is anything a
+run writes (logs, reports). Line endings are normalised so a CRLF checkout matches.
 """
 
 from __future__ import annotations
@@ -46,8 +48,8 @@ def suite_files(
     files: dict[str, Path] = {}
     if (root / "conftest.py").is_file():
         files["conftest.py"] = root / "conftest.py"
-    for base in ("tests", "fixtures"):
-        for path in _files(root / base):
+    for base, pattern in (("tests", "*.py"), ("fixtures", "*.py"), ("fixtures/images", "*")):
+        for path in _files(root / base, pattern):
             files[f"{base}/{path.relative_to(root / base).as_posix()}"] = path
     for path in _files(package_dir, "*.py"):
         files[f"grading/{path.relative_to(package_dir).as_posix()}"] = path

@@ -1,0 +1,224 @@
+"""The renderers, as pure functions of one GradeResult: the five reports agree on every
+score, fractions are exact, zero-point checks are safe, and the Gradescope and Classroom
+outputs satisfy those platforms' published field lists."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from grading import validate
+from grading.catalog import Catalog, parse_catalog
+from grading.render_junit import render_junit
+from grading.render_platforms import render_classroom, render_gradescope, render_json
+from grading.render_text import render_markdown, terminal_lines
+from grading.rubric import parse_rubric
+from grading.scoring import GradeResult, ItemOutcome, RunMeta, grade
+
+SHARED_FORMATS = Path(__file__).resolve().parents[2] / "shared" / "docs" / "grading-formats.md"
+
+RUBRIC = '''
+lab = "docker-3-reseaux-volumes"
+[categories]
+networks = { fr = "Réseaux", en = "Networks" }
+volumes = { fr = "Volumes", en = "Volumes" }
+[inspect."networks.moby_counter2_network"]
+points = 2
+[inspect."networks.alias"]
+points = 3
+requires = ["networks.moby_counter2_network"]
+[inspect."networks.dns_alias"]
+points = 2
+requires = ["networks.alias"]
+[inspect."networks.drift"]
+points = 0
+[inspect."volumes.redis_data"]
+points = 2
+visibility = "after_published"
+[inspect."volumes.readonly"]
+points = 1
+'''
+
+CATALOG = '''
+["networks.alias"]
+lab_step = "Réseaux · « Créons un deuxième redis avec le même domaine »"
+title = { fr = "redis2 porte l'alias redis", en = "redis2 carries the alias redis" }
+hint = { fr = "docker container run -d --name redis2 --network moby-counter2 --network-alias redis redis:alpine", en = "docker container run -d --name redis2 --network moby-counter2 --network-alias redis redis:alpine" }
+'''
+
+
+def _outcome(check_id: str, status: str, fraction: float = 0.0, message: str = "",
+             **extra: object) -> ItemOutcome:
+    part, name = check_id.split(".")
+    return ItemOutcome(f"tests/inspect/test_{part}.py::test_{name}", "inspect", check_id,
+                       status, fraction, message, 0.25, filename=f"tests/inspect/test_{part}.py",
+                       line_no=10, **extra)  # type: ignore[arg-type]
+
+
+def sample(lang: str = "en") -> GradeResult:
+    rubric = parse_rubric(RUBRIC, "rubric.toml")
+    catalog = Catalog(parse_catalog(CATALOG, "inspect", "inspect.toml"))
+    meta = RunMeta(lab=rubric.lab, mode="inspect", checkpoint="networks", lang=lang,
+                   docker_host="unix:///var/run/docker.sock", engine_version="20.10.24",
+                   images={"redis": "redis:alpine"}, started_at="2026-01-01T00:00:00Z",
+                   duration_s=3.2, fingerprint="sha256:abc")
+    return grade([
+        _outcome("networks.moby_counter2_network", "passed"),
+        _outcome("networks.alias", "failed", 0.5, "expected alias redis, found redis2 without it"),
+        _outcome("networks.dns_alias", "passed"),  # blocked: its prerequisite is only partial
+        _outcome("networks.drift", "passed", notes=("redis:alpine 8 has no VOLUME /data",)),
+        _outcome("volumes.redis_data", "failed", 0.0, "expected volume redis_data, found none"),
+        _outcome("volumes.readonly", "error", 0.0, "KeyError: 'Mounts'"),
+    ], rubric, catalog, meta)
+
+
+def _scores_from_all(result: GradeResult) -> dict[str, dict[str, float]]:
+    """check id -> score, and the total, read back from each of the five reports."""
+    own = json.loads(render_json(result))
+    gradescope = json.loads(render_gradescope(result))
+    classroom = validate.decode_classroom(render_classroom(result))
+    junit = ET.fromstring(render_junit(result))
+    markdown = render_markdown(result)
+
+    def junit_props(case: ET.Element) -> dict[str, str]:
+        return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
+
+    suite_props = {p.get("name"): p.get("value") for p in junit.find("testsuite/properties")}
+    return {
+        "json": {**{c["id"]: c["score"] for c in own["checks"]}, "total": own["score"]},
+        "gradescope": {
+            **{t["extra_data"]["check_id"]: t["score"] for t in gradescope["tests"]},
+            "total": gradescope["score"],
+        },
+        "classroom": {
+            **{t["name"].rsplit("[", 1)[-1].rstrip("]") if "[" in t["name"] else t["name"]:
+               t["score"] for t in classroom["tests"]},
+            "total": sum(t["score"] for t in classroom["tests"]),
+        },
+        "junit": {
+            **{junit_props(c)["check_id"]: float(junit_props(c)["score"])
+               for c in junit.iter("testcase")},
+            "total": float(suite_props["score"] or 0),
+        },
+        "markdown": {"total": result.score if f"Score: {own['score']}/{own['max_score']}"
+                     in markdown else -1},
+    }
+
+
+def test_five_reports_agree_on_every_score() -> None:
+    result = sample()
+    scores = _scores_from_all(result)
+    expected = {c.check_id: c.score for c in result.checks}
+    assert expected["networks.alias"] == 1.5
+    assert expected["networks.dns_alias"] == 0
+    for fmt in ("json", "gradescope", "classroom", "junit"):
+        assert {k: v for k, v in scores[fmt].items() if k != "total"} == expected, fmt
+        assert scores[fmt]["total"] == result.score == 3.5, fmt
+    assert scores["markdown"]["total"] == result.score
+
+
+def test_json_schema_version_1_fields() -> None:
+    report = json.loads(render_json(sample()))
+    for key in ("schema_version", "lab", "mode", "checkpoint", "docker_host", "engine_version",
+                "images", "score", "max_score", "started_at", "duration_s",
+                "suite_fingerprint", "checks"):
+        assert key in report, key
+    assert report["schema_version"] == 1
+    assert report["images"] == {"redis": "redis:alpine"}
+    assert report["score"] == sum(c["score"] for c in report["checks"])
+    for check in report["checks"]:
+        assert {"id", "title", "category", "lab_step", "status", "score", "max_score",
+                "message", "hint", "duration_s"} <= set(check)
+        assert check["status"] in ("passed", "failed", "blocked", "error", "skipped")
+    drift = next(c for c in report["checks"] if c["id"] == "networks.drift")
+    assert drift["notes"] == ["redis:alpine 8 has no VOLUME /data"] and drift["informational"]
+    error = next(c for c in report["checks"] if c["id"] == "volumes.readonly")
+    assert "the suite's fault" in error["message"] and error["score"] == 0
+
+
+def test_gradescope_matches_the_published_field_list() -> None:
+    payload = json.loads(render_gradescope(sample()))
+    assert validate.gradescope_problems(payload) == []
+    by_id = {t["extra_data"]["check_id"]: t for t in payload["tests"]}
+    zero = by_id["networks.drift"]  # gradescope-utils#31: zero-point checks must not crash
+    assert (zero["score"], zero["max_score"], zero["status"]) == (0, 0, "passed")
+    assert by_id["networks.alias"]["score"] == 1.5 and by_id["networks.alias"]["status"] == "failed"
+    assert by_id["volumes.redis_data"]["visibility"] == "after_published"
+    assert [t["number"] for t in payload["tests"]] == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2"]
+    assert "--network-alias redis" in by_id["networks.alias"]["output"]
+
+
+def test_classroom_matches_the_published_field_list() -> None:
+    encoded = render_classroom(sample())
+    payload = validate.decode_classroom(encoded)
+    assert validate.classroom_problems(payload) == []
+    assert payload["max_score"] == 10 and payload["status"] == "fail"
+    # The grading reporter's "Points x/y": sum of tests' scores over max_score.
+    assert sum(t["score"] for t in payload["tests"]) == 3.5
+    statuses = {t["name"]: t["status"] for t in payload["tests"]}
+    assert "error" in statuses.values() and "pass" in statuses.values()
+
+
+def test_validators_catch_broken_payloads() -> None:
+    good = json.loads(render_gradescope(sample()))
+    broken = dict(good, tests=[dict(good["tests"][0], status="ok", weight=1)], bogus=1)
+    problems = validate.gradescope_problems(broken)
+    assert any("unknown key 'bogus'" in p for p in problems)
+    assert any("status 'ok'" in p for p in problems)
+    assert any("unknown key 'weight'" in p for p in problems)
+    assert any("differs from the tests' sum" in p for p in problems)
+    classroom = validate.decode_classroom(render_classroom(sample()))
+    del classroom["tests"][0]["line_no"]
+    classroom["tests"][1]["score"] = "1"
+    problems = validate.classroom_problems(classroom)
+    assert any("missing key 'line_no'" in p for p in problems)
+    assert any("score is not a number" in p for p in problems)
+    with pytest.raises(ValueError):
+        validate.decode_classroom("not base64!")
+
+
+def test_field_lists_are_the_published_ones() -> None:
+    """The validators' field lists appear in the shared grading-formats notes (when present)."""
+    text = SHARED_FORMATS.read_text(encoding="utf-8") if SHARED_FORMATS.is_file() else None
+    if text is None:
+        # A checkout without the shared notes: the lists below are the documented ones.
+        text = ("score execution_time output output_format visibility stdout_visibility "
+                "extra_data tests leaderboard max_score status name number tags version "
+                "test_code filename line_no duration message")
+    for field in (validate.GRADESCOPE_TOP | validate.GRADESCOPE_TEST | validate.CLASSROOM_TOP
+                  | validate.CLASSROOM_TEST):
+        assert f"`{field}`" in text or f'"{field}"' in text or field in text.split(), field
+
+
+def test_junit_testcases_carry_points_as_properties() -> None:
+    root = ET.fromstring(render_junit(sample()))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "2", "1")
+    alias = next(c for c in suite.iter("testcase") if c.get("name") == "test_alias")
+    props = {p.get("name"): p.get("value") for p in alias.iter("property")}
+    assert props == {"check_id": "networks.alias", "score": "1.5", "max_score": "3",
+                     "status": "failed", "category": "Networks",
+                     "title": "redis2 carries the alias redis"}
+    assert alias.get("classname") == "tests.inspect.test_networks"
+    failure = alias.find("failure")
+    assert failure is not None and "--network-alias redis" in (failure.text or "")
+
+
+def test_markdown_and_terminal_show_the_score_line_and_hints() -> None:
+    markdown = render_markdown(sample("fr"))
+    assert "**Note : 3,5/10**" in markdown
+    assert "### Réseaux : 3,5/7" in markdown
+    assert "partiel | 1,5/3" in markdown
+    assert "--network-alias redis" in markdown
+    lines = [line.text for line in terminal_lines(sample("en"))]
+    assert "Score: 3.5/10" in lines
+    assert "minimum 10/10 not reached" in lines
+    assert any(line.startswith("  partial  1.5/3  redis2 carries the alias redis") for line in lines)
+    assert any("(not counted)" in line for line in lines)
+    quiet = [line.text for line in terminal_lines(sample("en"), verbosity=-2)]
+    assert not any("networks.moby_counter2_network" in line for line in quiet)  # passed: hidden
+    assert "Score: 3.5/10" in quiet

@@ -1,0 +1,75 @@
+"""The shipped rubric and catalogs against the checks that exist in tests/.
+
+These fail when a check author adds, renames or removes a check without updating
+grading/rubric.toml and grading/catalog/<mode>.toml (formats in their headers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grading.catalog import DEFAULT_DIR, load_catalog, missing_entries
+from grading.checkid import MODES, PARTS
+from grading.discover import scan
+from grading.rubric import DEFAULT_PATH, load_rubric
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _defined() -> list[tuple[str, str]]:
+    known = scan(REPO / "tests")
+    return [(mode, check_id) for mode in MODES for check_id in known.ids(mode)]
+
+
+def test_shipped_rubric_is_valid_for_the_checks_in_tests() -> None:
+    rubric = load_rubric(DEFAULT_PATH, scan(REPO / "tests"))  # raises one line if not
+    assert rubric.lab == "docker-3-reseaux-volumes"
+    assert {part: rubric.category_name(part, "fr") for part in PARTS} == {
+        "networks": "Réseaux", "volumes": "Volumes", "cleanup": "Nettoyage"}
+
+
+def test_every_check_in_tests_has_a_rubric_entry() -> None:
+    """A check left out of the rubric would silently count for nothing."""
+    rubric = load_rubric(DEFAULT_PATH)
+    missing = [f"[{mode}.\"{cid}\"]" for mode, cid in _defined() if rubric.entry(mode, cid) is None]
+    assert not missing, f"add to grading/rubric.toml: {', '.join(missing)}"
+
+
+def test_every_check_in_tests_has_a_complete_catalog_entry() -> None:
+    problems = missing_entries(load_catalog(DEFAULT_DIR), _defined())
+    assert not problems, "complete grading/catalog/<mode>.toml: " + "; ".join(problems)
+
+
+def test_every_catalog_entry_is_a_check_of_tests() -> None:
+    """A stale entry (renamed check) is dead text; so is one for a missing module."""
+    defined = set(_defined())
+    known = scan(REPO / "tests")
+    stale = [
+        f"{mode} {cid}" for (mode, cid) in load_catalog(DEFAULT_DIR).entries
+        if (mode, cid) not in defined and (mode, cid.partition(".")[0]) in known.modules
+    ]
+    assert not stale, f"no such check in tests/: {', '.join(stale)}"
+
+
+def test_hints_name_a_lab_step_and_differ_by_language() -> None:
+    catalog = load_catalog(DEFAULT_DIR)
+    for (mode, check_id), entry in catalog.entries.items():
+        assert entry.lab_step.split(" · ")[0] in ("Réseaux", "Volumes", "Nettoyage"), check_id
+        if entry.hint.get("fr") and entry.hint.get("en"):
+            assert entry.hint["fr"] != entry.hint["en"] or "docker" in entry.hint["fr"], (
+                f"{mode} {check_id}: the French and English hints are the same text"
+            )
+
+
+def test_each_graded_scale_is_whole_points() -> None:
+    """A run's grade reads as N/20-like figures: each mode/part totals whole points."""
+    rubric = load_rubric(DEFAULT_PATH)
+    totals: dict[tuple[str, str], float] = {}
+    for (mode, check_id), entry in rubric.entries.items():
+        key = (mode, check_id.partition(".")[0])
+        totals[key] = totals.get(key, 0.0) + entry.points
+    provision = sum(v for (mode, _), v in totals.items() if mode == "provision")
+    assert provision == 20
+    assert {part: totals.get(("inspect", part)) for part in PARTS} == {
+        "networks": 20, "volumes": 20, "cleanup": 6}
+    assert all(value == int(value) for value in totals.values())
