@@ -13,7 +13,7 @@ from fixtures.lab.cleanup import ANONYMOUS_LABEL, expected_volume_prune, prunes_
 from fixtures.lab.files import in_subnet, ipam_config, parse_hosts, parse_resolv_conf
 from fixtures.lab.ledger import KEEP_LABEL, keep_commands
 from fixtures.lab.spec import LabSpec
-from fixtures.lab.stages import Steps, StepFailed
+from fixtures.lab.stages import StepFailed, Steps
 from fixtures.lab.sweep import Labelled, run_alive, stale
 from fixtures.labels import RunIdentity
 from grading.api import CheckFailed
