@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import docker
+import docker.errors
 import pytest
 
 from fixtures import images_lab
@@ -119,3 +120,57 @@ def test_failed_hub_pull_stops_the_run_with_one_line_before_any_check(tmp_path: 
     assert "CHECK RAN" not in output and "Traceback" not in output
     lines = [line for line in output.splitlines() if "cannot pull" in line]
     assert len(lines) == 1 and UNPULLABLE in lines[0] and "use --lab-images=local" in lines[0]
+
+
+@pytest.mark.selftest_docker
+def test_a_failed_build_is_one_line_naming_the_image_its_last_output_and_the_fix(
+    docker_client: docker.DockerClient, tmp_path: Path
+) -> None:
+    from fixtures.images_build import ImageError, build
+
+    base = ensure_images(docker_client, "local", lambda line: None)
+    (tmp_path / "Dockerfile").write_text(
+        f"FROM {base.probe}\nRUN printf 'about %s\\n' to-fail && exit 7\n")
+    tag = "mobygrade-selftest/broken:local"
+    with pytest.raises(ImageError) as caught:
+        build(docker_client, "probe", tag, "0" * 64, {}, lambda line: None, directory=tmp_path)
+    text = str(caught.value)
+    assert "\n" not in text and tag in text and "Fix:" in text
+    assert "returned a non-zero code: 7" in text and "last output: about to-fail" in text
+    assert image_id(docker_client, tag) is None
+
+
+@pytest.mark.selftest_docker
+def test_base_from_an_existing_debian_image_is_built_then_reused(
+    docker_client: docker.DockerClient, monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The ``debian:bookworm-slim`` path, with our own base standing in for that image."""
+    from fixtures import images_base
+
+    namespace = "mobygrade-selftest"
+    request.addfinalizer(lambda: remove_namespace(docker_client, namespace))
+    debootstrapped, _ = images_base.ensure_base(docker_client, lambda line: None, may_pull=False)
+    monkeypatch.setattr(images_base, "DEBIAN_IMAGE", debootstrapped)
+    monkeypatch.setattr(images_base, "debootstrap_digest", lambda: "not-" + "0" * 60)
+    lines: list[str] = []
+    tag, built = images_base.ensure_base(docker_client, lines.append, may_pull=False,
+                                         namespace=namespace)
+    assert built == "base" and tag.startswith(f"{namespace}/base:"), lines
+    image = docker_client.images.get(tag)
+    assert image.labels[IMAGE_LABEL] == "base"
+    assert image.labels[CONTEXT_LABEL] == images_base.debian_digest(str(
+        docker_client.images.get(debootstrapped).id))
+    again, built_again = images_base.ensure_base(docker_client, lambda line: None,
+                                                 may_pull=False, namespace=namespace)
+    assert (again, built_again) == (tag, None)
+
+
+def remove_namespace(client: docker.DockerClient, namespace: str) -> None:
+    for image in client.images.list(filters={"label": IMAGE_LABEL}):
+        for ref in image.tags:
+            if ref.startswith(f"{namespace}/"):
+                try:
+                    client.images.remove(ref)
+                except docker.errors.APIError:
+                    pass
