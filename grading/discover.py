@@ -69,10 +69,12 @@ def _names_in(source: str) -> tuple[str, ...]:
             if node.name.startswith("test_"):
                 names.append(node.name[len("test_") :])
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
-            for sub in node.body:
-                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    if sub.name.startswith("test_"):
-                        names.append(sub.name[len("test_") :])
+            names += [
+                sub.name[len("test_") :]
+                for sub in node.body
+                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and sub.name.startswith("test_")
+            ]
     return tuple(dict.fromkeys(names))
 
 

@@ -38,8 +38,8 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "the suite's fault, not yours: please report it ({detail})",
     },
     "not_run": {
-        "fr": "non exécutée (session interrompue)",
-        "en": "not run (session interrupted)",
+        "fr": "non exécutée : la session s'est arrêtée avant",
+        "en": "not run: the session stopped before it",
     },
     "hint": {"fr": "Indice", "en": "Hint"},
     "lab_step": {"fr": "Étape", "en": "Lab step"},
@@ -89,6 +89,11 @@ def mark(kind: str, lang: str) -> str:
     """The word for a check's mark: passed, partial, failed, blocked, error, skipped."""
     words: Mapping[str, str] = MARKS[kind]
     return words.get(lang, words["fr"])
+
+
+def colon(lang: str) -> str:
+    """``" : "`` in French (a space before the colon), ``": "`` in English."""
+    return " : " if lang == "fr" else ": "
 
 
 def points(value: float, lang: str) -> str:

@@ -7,6 +7,7 @@ before collection, hence before any Docker work.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def parse_min(value: str, where: str) -> MinSpec:
         raise OptionError(
             f"{where}: {value!r} is not a number of points or a percentage like 80%"
         ) from None
-    if amount < 0 or amount != amount or (percent and amount > 100):
+    if not math.isfinite(amount) or amount < 0 or (percent and amount > 100):
         raise OptionError(f"{where}: {value!r} is out of range (0 or more points, or 0% to 100%)")
     return MinSpec(value=amount, percent=percent)
 
@@ -173,7 +174,7 @@ def resolve(config: pytest.Config, env: Mapping[str, str] | None = None) -> Grad
         base = config.inipath.parent if config.inipath else config.rootpath
         reports = [
             parse_report(v, "grading_reports (ini)", base)
-            for v in config.getini("grading_reports")  # type: ignore[union-attr]
+            for v in config.getini("grading_reports")
         ]
     min_opt = config.getoption("grade_min")
     min_ini = str(config.getini("grading_min"))

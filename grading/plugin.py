@@ -73,8 +73,19 @@ def _run_info(config: pytest.Config) -> dict[str, Any]:
     if isinstance(engine, tuple) and len(engine) == 2:
         info["engine_version"] = getattr(engine[1], "version", None)
         info["docker_host"] = getattr(engine[1], "url", None)
-    info.update(config.stash.get(api.RUN_INFO_KEY, {}))
-    return json.loads(json.dumps({k: v for k, v in info.items() if v is not None}, default=str))
+    images_module = sys.modules.get("fixtures.images")
+    images_key = getattr(images_module, "images_key", None)
+    images = config.stash.get(images_key, None) if images_key is not None else None
+    if images is not None:  # provision mode: the images the suite ran the lab with
+        info["images"] = {
+            role: getattr(images, role, None) for role in ("redis", "app", "probe", "source")
+        }
+    fixtures_info: dict[str, object] = config.stash.get(api.RUN_INFO_KEY, {})
+    info.update(fixtures_info)
+    plain: dict[str, Any] = json.loads(
+        json.dumps({k: v for k, v in info.items() if v is not None}, default=str)
+    )
+    return plain
 
 
 @pytest.hookimpl(trylast=True)  # after fixtures.plugin has resolved the lab settings

@@ -7,7 +7,6 @@ Pure functions over plain mappings; the rubric validates with
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
@@ -47,39 +46,34 @@ def stable_order(keys: Sequence[K | None], requires: Callable[[K], Iterable[K]])
 
     ``keys[i]`` is the check behind position ``i`` (None: not a graded check);
     every position holding a prerequisite of ``keys[i]`` must precede ``i``.
-    Kahn's algorithm always taking the smallest available index: an order that
-    already satisfies the constraints is returned as is, and an item moves only
-    as far as its prerequisites force it to. Cycles (rejected by the rubric
-    anyway) leave their members in their original order.
+    Positions are taken in order; before one is placed, its prerequisites not yet
+    placed are pulled up just ahead of it (in their own file order). So an order
+    that already satisfies the constraints is returned as is, and only
+    prerequisites that came too late move. Cycles (rejected by the rubric anyway)
+    are broken where they close.
     """
     positions: dict[K, list[int]] = {}
     for index, key in enumerate(keys):
         if key is not None:
             positions.setdefault(key, []).append(index)
-    waiting_on = [0] * len(keys)
-    unlocks: list[list[int]] = [[] for _ in keys]
-    for index, key in enumerate(keys):
-        if key is None:
-            continue
-        for prereq in requires(key):
-            for before in positions.get(prereq, ()):
-                if before != index:
-                    unlocks[before].append(index)
-                    waiting_on[index] += 1
-    ready = [index for index, count in enumerate(waiting_on) if count == 0]
-    heapq.heapify(ready)
-    order: list[int] = []
     placed = [False] * len(keys)
-    while len(order) < len(keys):
-        if not ready:  # a cycle: release the earliest blocked position
-            heapq.heappush(ready, min(i for i in range(len(keys)) if not placed[i]))
-        index = heapq.heappop(ready)
-        if placed[index]:
-            continue
-        placed[index] = True
-        order.append(index)
-        for after in unlocks[index]:
-            waiting_on[after] -= 1
-            if waiting_on[after] == 0 and not placed[after]:
-                heapq.heappush(ready, after)
+    visiting: set[int] = set()
+    order: list[int] = []
+
+    def place(index: int) -> None:
+        if placed[index] or index in visiting:
+            return
+        visiting.add(index)
+        key = keys[index]
+        if key is not None:
+            before = sorted({j for prereq in requires(key) for j in positions.get(prereq, ())})
+            for other in before:
+                place(other)
+        visiting.discard(index)
+        if not placed[index]:
+            placed[index] = True
+            order.append(index)
+
+    for index in range(len(keys)):
+        place(index)
     return order

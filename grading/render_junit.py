@@ -19,7 +19,7 @@ def _classname_and_name(check: CheckResult) -> tuple[str, str]:
     """``tests.provision.test_networks`` and ``test_dns_redis``, as pytest's junitxml names them."""
     nodeid = check.nodeids[0] if check.nodeids else f"{check.part}::{check.check_id}"
     path, _, rest = nodeid.partition("::")
-    module = path[:-3] if path.endswith(".py") else path
+    module = path.removesuffix(".py")
     names = rest.split("::")
     classname = ".".join([module.replace("/", "."), *names[:-1]])
     return classname, names[-1].split("[")[0]

@@ -86,7 +86,7 @@ def render_json(result: GradeResult) -> str:
 
 def student_text(check: CheckResult, lang: str, markdown: bool = False) -> str:
     """What a student reads about one check: the message, the hint, the lab step, the notes."""
-    sep = " : " if lang == "fr" else ": "  # French typography: a space before the colon
+    sep = i18n.colon(lang)
 
     def labelled(key: str, value: str) -> str:
         label = i18n.text(key, lang)
@@ -138,7 +138,7 @@ def render_gradescope(result: GradeResult) -> str:
     if result.partial_selection:
         summary.append(i18n.text("partial_selection", lang, selected=len(result.checks),
                                  available=result.available))
-    summary.append(f"{i18n.text('fingerprint', lang)}: `{result.meta.fingerprint}`")
+    summary.append(f"{i18n.text('fingerprint', lang)}{i18n.colon(lang)}`{result.meta.fingerprint}`")
     payload = {
         "score": num(result.score),
         "execution_time": math.ceil(result.meta.duration_s),

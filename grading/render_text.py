@@ -121,7 +121,7 @@ def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
     lines.append(Line(score_line(result), "bold"))
     lines.append(Line(min_line(result), "green" if result.reached else "red"))
     if verbosity >= 0:
-        lines.append(Line(f"{i18n.text('fingerprint', lang)}: {meta.fingerprint}"))
+        lines.append(Line(f"{i18n.text('fingerprint', lang)}{i18n.colon(lang)}{meta.fingerprint}"))
     return lines
 
 

@@ -234,8 +234,8 @@ class GradeReporter:
             shown = os.path.relpath(spec.path, cwd) if spec.path.is_relative_to(cwd) else spec.path
             terminalreporter.write_line(i18n.text("report_written", lang, fmt=spec.fmt, path=shown))
             if spec.fmt == "classroom" and not self.github_output:
-                line = f'echo "result=$(cat {shown})" >> "$GITHUB_OUTPUT"'
-                terminalreporter.write_line(i18n.text("classroom_line", lang, line=line))
+                command = f'echo "result=$(cat {shown})" >> "$GITHUB_OUTPUT"'
+                terminalreporter.write_line(i18n.text("classroom_line", lang, line=command))
         if self.github_output:
             terminalreporter.write_line(i18n.text("classroom_output", lang))
         for failure in self.failures:

@@ -196,8 +196,22 @@ def test_prerequisites_run_first_and_file_order_is_kept_otherwise(suite: pytest.
     write_checks(suite, order=order)
     result = suite.runpytest()
     assert result.ret == 0
-    assert ran(suite) == ["app_connected", "bridge_info", "moby_counter2_network", "alias",
-                          "dns_alias"]
+    assert ran(suite) == ["moby_counter2_network", "alias", "dns_alias", "app_connected",
+                          "bridge_info"]
+
+
+def test_a_stopped_session_still_shows_what_passed(suite: pytest.Pytester) -> None:
+    """A global stop (-x, Ctrl-C, a timeout) must not hide which checks passed."""
+    write_checks(suite, order=("app_connected", "moby_counter2_network", "alias", "dns_alias",
+                               "bridge_info"), moby_counter2_network="fail")
+    result = suite.runpytest("-x", "--lang", "en")
+    assert result.ret == 1
+    text = "\n".join(summary(result))
+    assert re.search(r"passed +3/3 +Title app_connected", text)
+    assert re.search(r"blocked +0/3 +Title alias", text)
+    assert re.search(r"skipped +- +Title bridge_info", text)
+    assert "not run: the session stopped before it" in text
+    assert "Score: 3/10" in text
 
 
 def test_a_check_missing_from_the_rubric_is_informational(suite: pytest.Pytester) -> None:
@@ -305,10 +319,11 @@ def test_bad_input_in_a_real_process_has_no_traceback(suite: pytest.Pytester) ->
     (suite.path / "rubric.toml").write_text(RUBRIC + '[provision."networks.nope"]\npoints = 1\n')
     result = suite.runpytest_subprocess("--grade-report", "json:grade.json")
     assert result.ret == 4
-    assert [line for line in result.errlines if line.strip()] == [
+    expected = (
         f"ERROR: rubric {suite.path / 'rubric.toml'}: [provision.\"networks.nope\"] unknown check "
         "id 'networks.nope': no `def test_nope` in tests/provision/test_networks.py"
-    ]
+    )
+    assert [line for line in result.errlines if line.strip()] == [expected]
     assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
 
 
@@ -368,11 +383,11 @@ def test_one_run_five_reports_agree_with_the_terminal(suite: pytest.Pytester) ->
     for check in own["checks"]:
         if check["status"] != "passed":
             assert check["hint"], check["id"]
-    result.stdout.fnmatch_lines([
-        "json report: out/grade.json",
+    workflow_line = (
         'GitHub Classroom, in the workflow: echo "result=$(cat out/classroom.b64)" >> '
-        '"$GITHUB_OUTPUT"',
-    ])
+        '"$GITHUB_OUTPUT"'
+    )
+    result.stdout.fnmatch_lines(["json report: out/grade.json", workflow_line])
 
 
 def test_hints_exist_in_both_languages(suite: pytest.Pytester) -> None:

@@ -92,8 +92,10 @@ def test_rubric_parses(known) -> None:
         ('[provison."networks.alias"]\npoints = 1', "unknown table or key 'provison'"),
         ('[categories]\nnetwork = { fr = "R" }', "unknown part 'network'"),
         (
-            '[inspect."networks.alias"]\npoints = 1\nrequires = ["networks.dns_alias"]\n'
-            '[inspect."networks.dns_alias"]\npoints = 1\nrequires = ["networks.alias"]',
+            (
+                '[inspect."networks.alias"]\npoints = 1\nrequires = ["networks.dns_alias"]\n'
+                '[inspect."networks.dns_alias"]\npoints = 1\nrequires = ["networks.alias"]'
+            ),
             "prerequisite cycle: networks.alias -> networks.dns_alias -> networks.alias",
         ),
     ],
@@ -127,7 +129,7 @@ def test_stable_order_keeps_a_valid_order_and_moves_only_what_it_must() -> None:
     assert stable_order(keys, lambda k: deps.get(k, [])) == [0, 1, 2, 3, 4]
     keys = ["x", "dns", "y", "alias", "net", None, "z"]
     order = [keys[i] for i in stable_order(keys, lambda k: deps.get(k, []))]
-    assert order == ["x", "y", "net", "alias", "dns", None, "z"]
+    assert order == ["x", "net", "alias", "dns", "y", None, "z"]  # only prerequisites move
 
 
 def test_stable_order_survives_a_cycle() -> None:
