@@ -23,6 +23,12 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _TOP_KEYS = {"lab", "categories", *MODES}
 _ENTRY_KEYS = {"points", "requires", "visibility"}
 DEFAULT_PATH = Path(__file__).with_name("rubric.toml")
+# The lab's parts, for a rubric without [categories].
+DEFAULT_CATEGORIES = {
+    "networks": {"fr": "Réseaux", "en": "Networks"},
+    "volumes": {"fr": "Volumes", "en": "Volumes"},
+    "cleanup": {"fr": "Nettoyage", "en": "Cleanup"},
+}
 
 
 class RubricError(ValueError):
@@ -53,7 +59,7 @@ class Rubric:
         return found.requires if found else ()
 
     def category_name(self, part: str, lang: str) -> str:
-        names = self.categories.get(part, {})
+        names = self.categories.get(part) or DEFAULT_CATEGORIES.get(part, {})
         return names.get(lang) or names.get("fr") or names.get("en") or part
 
 

@@ -75,7 +75,8 @@ def test_rubric_parses(known) -> None:
     assert rubric.entry("inspect", "networks.moby_counter2_network").points == 1.5
     assert rubric.entry("inspect", "networks.moby_counter2_network").visibility == "hidden"
     assert rubric.category_name("networks", "en") == "Networks"
-    assert rubric.category_name("volumes", "fr") == "volumes"
+    assert rubric.category_name("volumes", "en") == "Volumes"  # built-in default
+    assert parse_rubric("", "r").category_name("cleanup", "fr") == "Nettoyage"
 
 
 @pytest.mark.parametrize(
