@@ -477,7 +477,7 @@ def test_no_color(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_xdist_gives_the_same_grade(suite: pytest.Pytester) -> None:
-    pytest.importorskip("xdist")  # a dev dependency (pyproject's dev extra)
+    # pytest-xdist is a dev dependency (pyproject's dev extra, installed by tox).
     write_checks(suite, moby_counter2_network="fail", app_connected="partial")
     serial, serial_paths = run_with_reports(suite, "--lang", "en")
     serial_scores = read_scores(serial_paths)
