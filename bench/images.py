@@ -1,6 +1,6 @@
 """Benchmark: a cold and a repeated ``--lab-images=local`` ensure.
 
-    python bench/images.py [--isolated] [--dry-run]
+    python bench/images.py [--isolated] [--dry-run]     (or: python -m bench.images ...)
 
 1. removes every image labelled ``mobygrade.image`` (only those, never forced:
    an image a container still uses is kept and reported, and the cold figure
@@ -25,7 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ would come first on sys.path and its modules (bench/inspect.py)
+# would shadow the standard library's: put the repository root there instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
 import docker
 import docker.errors
