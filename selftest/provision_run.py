@@ -31,6 +31,7 @@ class SuiteRun:
     returncode: int
     output: str
     statuses: dict[str, str]  # check id -> passed | failed | blocked | ...
+    messages: dict[str, str]  # check id -> the failure message of the JSON report
     started: float  # epoch seconds
     ended: float
 
@@ -78,14 +79,17 @@ class Suite:
                 f"suite run did not end within {timeout:.0f} s:\n{out.decode()[-4000:]}"
             ) from None
         statuses: dict[str, str] = {}
+        messages: dict[str, str] = {}
         if self.report.exists():
             data = json.loads(self.report.read_text())
             statuses = {check["id"]: check["status"] for check in data["checks"]}
+            messages = {check["id"]: check.get("message") or "" for check in data["checks"]}
         return SuiteRun(
             pid=self.proc.pid,
             returncode=self.proc.returncode,
             output=out.decode("utf-8", "replace"),
             statuses=statuses,
+            messages=messages,
             started=self.started,
             ended=time.time(),
         )
