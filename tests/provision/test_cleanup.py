@@ -41,6 +41,14 @@ def test_prune_scoped(cleanup_lab: CleanupLab, request: pytest.FixtureRequest) -
                 + "(the lab assumes it goes)",
             )
         )
+    if report.killed:
+        notes.append(
+            (
+                FACT_KEY,
+                f"`docker stop` had to kill {', '.join(report.killed)} after SIGTERM: "
+                + "a redis on a read-only /data refuses to shut down (its final save fails)",
+            )
+        )
     problems = [
         _compare("container prune", report.containers),
         _compare("network prune", report.networks),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -208,12 +209,17 @@ def test_isolation(networks_lab: NetworksLab, prober: Prober) -> None:
         prober.tcp_connect(second.app, ip2, 6379),
         f"control failed: {second.app.name} cannot reach redis2 at {ip2}:6379",
     )
-    breaches = []
-    for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1)):
-        if prober.tcp_connect(app, ip, 6379, timeout=1.0):
-            breaches.append(f"{app.name} -> {other} {ip}:6379 (TCP)")
-        if prober.ping(app, ip, count=1, timeout=1.0):
-            breaches.append(f"{app.name} -> {other} {ip} (ping)")
+    attempts = [
+        (f"{app.name} -> {other} {ip}:6379 (TCP)", prober.tcp_connect, (app, ip, 6379, 1.0))
+        for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
+    ] + [
+        (f"{app.name} -> {other} {ip} (ping)", prober.ping, (app, ip, 1, 1.0))
+        for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
+    ]
+    # the four attempts wait out their timeouts at the same time
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        reached = list(pool.map(lambda a: a[1](*a[2]), attempts))
+    breaches = [what for (what, _, _), hit in zip(attempts, reached, strict=True) if hit]
     expect(
         not breaches,
         "expected the two networks to be isolated, found reachable: " + "; ".join(breaches),
