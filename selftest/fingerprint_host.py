@@ -119,3 +119,4 @@ def fingerprint(
         "volumes": volumes,
         "whales": _whales(client, docker_ip),
     }
+

@@ -55,6 +55,8 @@ HANG_SERVER = (
 )
 
 
+# Anonymous volumes the scripted students made (they carry no label), one name a line.
+ANON_LEDGER = os.path.join(tempfile.gettempdir(), "mobygrade-student-volumes.txt")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRADE_TIMEOUT_S = 120  # a hang of the grader fails the self-test instead of blocking it
 
@@ -141,7 +143,8 @@ class StudentHost:
     env: dict[str, str]
     docker_ip: str = "127.0.0.1"
     token: str = field(default_factory=lambda: "st" + secrets.token_hex(4))
-    anonymous: set[str] = field(default_factory=set)
+    anonymous: set[str] = field(default_factory=set)  # still on the engine
+    made: set[str] = field(default_factory=set)  # every anonymous volume this student made
 
     # -- the CLI ----------------------------------------------------------
     def docker(self, *args: str, check: bool = True) -> str:
@@ -179,9 +182,13 @@ class StudentHost:
 
     def _record_anonymous(self, name: str) -> None:
         mounts = self._mounts(name)
-        self.anonymous.update(
-            m["Name"] for m in mounts or [] if m.get("Type") == "volume" and len(m.get("Name", "")) == 64
-        )
+        new = {m["Name"] for m in mounts or []
+               if m.get("Type") == "volume" and len(m.get("Name", "")) == 64} - self.anonymous
+        self.anonymous.update(new)
+        self.made.update(new)
+        if new:  # on disk too: a crashed self-test's volumes are removed by the next claim()
+            with open(ANON_LEDGER, "a", encoding="utf-8") as ledger:
+                ledger.writelines(f"{v}\n" for v in sorted(new))
 
     def prune(self, kind: str) -> None:
         """``docker KIND prune``, as the lab says, scoped to this scripted student's objects."""
@@ -243,7 +250,13 @@ class StudentHost:
             if owner == "":
                 raise NameTaken(f"the {kind} {name} exists on this engine and was not made by "
                                 "the self-tests: these self-tests need the lab's names free")
+        if os.path.exists(ANON_LEDGER):
+            with open(ANON_LEDGER, encoding="utf-8") as ledger:
+                self.anonymous.update(line.strip() for line in ledger if len(line.strip()) == 64)
         self.remove_all(any_selftest=True)
+        with open(ANON_LEDGER, "w", encoding="utf-8") as ledger:
+            ledger.writelines(f"{v}\n" for v in sorted(self.anonymous))
+        self.made.clear()  # what earlier runs left is not this student's
 
     def remove_all(self, any_selftest: bool = False) -> None:
         """Remove every lab-named object carrying this student's label (or any self-test label)."""

@@ -7,6 +7,8 @@ are read through read-only probe mounts, newest first, at most a few.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from fixtures.inspect import probing
@@ -42,11 +44,10 @@ def test_volumes(lab_host: HostSnapshot, prober: Prober, request: pytest.Fixture
         request.node.user_properties.append(
             (FACT_KEY, f"{len(suspects)} dangling anonymous volumes; read {MAX_SUSPECTS} of them")
         )
-    orphans = []
-    with probing("read the dangling anonymous volumes"):
-        for name in suspects[:MAX_SUSPECTS]:
-            if "dump.rdb" in prober.volume_files(name):
-                orphans.append(name)
+    with probing("read the dangling anonymous volumes"), ThreadPoolExecutor(MAX_SUSPECTS) as pool:
+        # One short-lived probe per volume, side by side: the time of one, not of five.
+        listings = list(pool.map(prober.volume_files, suspects[:MAX_SUSPECTS]))
+    orphans = [name for name, files in zip(suspects, listings) if "dump.rdb" in files]
     if orphans:
         raise CheckFailed(
             f"expected no orphaned redis volume, found {len(orphans)} dangling anonymous "
