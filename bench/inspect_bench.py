@@ -20,16 +20,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from fixtures.engine import connect  # noqa: E402
-from fixtures.images import ensure_images  # noqa: E402
-from selftest.student_hosts import (  # noqa: E402
+from fixtures.engine import connect
+from fixtures.images import ensure_images
+from selftest.student_hosts import (
     BUILDERS,
     NameTaken,
     StudentHost,
     grade,
     one_student_at_a_time,
 )
-from selftest.tcp_proxy import TcpProxy  # noqa: E402
+from selftest.tcp_proxy import TcpProxy
 
 LOCAL = "unix:///var/run/docker.sock"
 TARGET_S = 5.0

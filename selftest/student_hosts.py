@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -68,17 +69,16 @@ class Graded:
     returncode: int
     wall_s: float
     pid: int
-    report: dict[str, object]
+    report: dict[str, Any]  # the JSON report (grading/render_platforms.py)
     output: str
 
     @property
     def statuses(self) -> dict[str, str]:
-        checks = self.report.get("checks") or []
-        return {str(c["id"]): str(c["status"]) for c in checks}  # type: ignore[index, union-attr]
+        return {str(c["id"]): str(c["status"]) for c in self.report.get("checks") or []}
 
     def message(self, check_id: str) -> str:
         checks = self.report.get("checks") or []
-        return next((str(c["message"]) for c in checks if c["id"] == check_id), "")  # type: ignore[index, union-attr]
+        return next((str(c["message"]) for c in checks if c["id"] == check_id), "")
 
 
 def grade(checkpoint: str, docker_host: str, *extra: str) -> Graded:
@@ -102,7 +102,7 @@ def grade(checkpoint: str, docker_host: str, *extra: str) -> Graded:
             output, _ = proc.communicate()
             raise AssertionError(f"grading hung for {GRADE_TIMEOUT_S} s:\n{output[-3000:]}") from None
         wall = time.monotonic() - started
-        report: dict[str, object] = {}
+        report: dict[str, Any] = {}
         if os.path.exists(report_path):
             with open(report_path, encoding="utf-8") as handle:
                 report = json.load(handle)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import socket
 import threading
 from types import TracebackType
+from typing import Self
 
 CHUNK = 65536
 
@@ -77,7 +78,7 @@ class TcpProxy:
         client.close()
         upstream.close()
 
-    def start(self) -> TcpProxy:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -96,7 +97,7 @@ class TcpProxy:
                     pass
         self._thread.join(timeout=2)
 
-    def __enter__(self) -> TcpProxy:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

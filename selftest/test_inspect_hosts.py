@@ -23,8 +23,8 @@ from fixtures.images import LabImages, ensure_images
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
     BUILDERS,
-    NameTaken,
     Graded,
+    NameTaken,
     StudentHost,
     grade,
     one_student_at_a_time,
@@ -150,7 +150,7 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
         if foreign:
             pass  # the score counts another run's volumes: only the statuses are comparable
         elif case.not_passed:
-            assert 0 < score < top, f"{transport}: expected a partial score, got {score}/{top}"  # type: ignore[operator]
+            assert 0 < score < top, f"{transport}: expected a partial score, got {score}/{top}"
             assert run.returncode != 0
         else:
             assert score == top and run.returncode == 0, shown

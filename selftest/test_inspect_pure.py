@@ -21,6 +21,7 @@ from fixtures.inspect_lab import (
     is_redis,
     mount_problem,
     port_problem,
+    prune_drift,
     published,
     run_problem,
     second_app,
@@ -182,7 +183,7 @@ class _App(http.server.BaseHTTPRequestHandler):
     connected = True
     hang = False
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.hang:
             time.sleep(5)
         body = {"/v1/ping": {"connected": self.connected},
@@ -193,7 +194,7 @@ class _App(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         raise AssertionError("inspect mode never POSTs to a student's app")
 
     def log_message(self, *args: Any) -> None:
@@ -241,3 +242,10 @@ def test_look_hanging_app_fails_fast(app_server: str) -> None:
 def test_look_nothing_listening() -> None:
     view = look("http://127.0.0.1:9")
     assert not view.answers and "refused" in view.error
+
+
+def test_prune_drift_from_engine_23() -> None:
+    assert prune_drift("20.10.24+dfsg1", (1, 41)) is None
+    note = prune_drift("26.1.5", (1, 45)) or ""
+    assert "docker volume prune --all" in note and "26.1.5" in note
+    assert prune_drift("?", (0, 0)) is None

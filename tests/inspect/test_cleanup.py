@@ -11,10 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from fixtures.engine import EngineInfo
 from fixtures.inspect import probing
+from fixtures.inspect_lab import prune_drift
 from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot
 from fixtures.probes import Prober
-from grading.api import FACT_KEY, CheckFailed
+from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed
 
 MAX_SUSPECTS = 5  # dangling anonymous volumes read per run: bounds the time on a crowded host
 
@@ -34,8 +36,12 @@ def test_networks(lab_host: HostSnapshot) -> None:
         raise CheckFailed(f"expected no lab network, found {', '.join(left)}")
 
 
-def test_volumes(lab_host: HostSnapshot, prober: Prober, request: pytest.FixtureRequest) -> None:
+def test_volumes(lab_host: HostSnapshot, prober: Prober, request: pytest.FixtureRequest,
+                 engine_info: EngineInfo) -> None:
     """No redis_data and no orphaned anonymous volume left by the lab's redis containers."""
+    drift = prune_drift(engine_info.version, engine_info.api_tuple)
+    if drift:
+        request.node.user_properties.append((DRIFT_KEY, drift))
     if lab_host.volume(LAB_VOLUME) is not None:
         raise CheckFailed(f"expected no volume {LAB_VOLUME}, found it")
     dangling = [v for v in lab_host.volumes if v.anonymous and v.name not in lab_host.used_volumes]
