@@ -97,6 +97,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="NAME[,NAME...]",
         help="build the provision lab with these faults: " + ", ".join(sorted(FAULTS)),
     )
+    group.addoption(
+        "--lab-redis-image",
+        default="",
+        metavar="IMAGE",
+        help="run the lab's redis from IMAGE (e.g. one without VOLUME /data, like today's "
+        "redis:alpine)",
+    )
 
 
 def _names(config: pytest.Config) -> tuple[str, ...]:
@@ -105,7 +112,11 @@ def _names(config: pytest.Config) -> tuple[str, ...]:
 
 def pytest_mobygrade_lab_spec(config: pytest.Config) -> LabSpec | None:
     names = _names(config)
-    return apply(LabSpec(), names) if names else None
+    image = str(config.getoption("lab_redis_image", None) or "")
+    if not names and not image:
+        return None
+    spec = apply(LabSpec(), names)
+    return dataclasses.replace(spec, redis_image=image) if image else spec
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
