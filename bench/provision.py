@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from fixtures.engine import connect  # noqa: E402
-from fixtures.images import ensure_images  # noqa: E402
+from fixtures.engine import connect
+from fixtures.images import ensure_images
 
 TARGET = 1.5
 RUN_TIMEOUT_S = 600
@@ -37,7 +37,7 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
     started = time.monotonic()
     done = subprocess.run(
         argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL, check=False,
     )
     elapsed = time.monotonic() - started
     output = (done.stdout + done.stderr).strip()
