@@ -40,12 +40,8 @@ CONNECT_TIMEOUT_S = 30  # the app reconnects with a backoff of at most 1 s (stan
 PATTERN = ("100:100", "210:100", "320:100", "155:200", "265:200")  # five whales, two rows
 LATER = ("400:400",)  # a whale clicked after the second redis started
 
-# Mistakes, by checkpoint. Each name is a builder argument.
-NETWORKS_MISTAKES = ("no_alias", "app2_on_first_network", "app2_on_both_networks",
-                     "redis_stopped", "wrong_container_port")
-NETWORKS_FAULTS = ("redis_restart_loop", "app_hangs")
-VOLUMES_MISTAKES = ("no_ro", "redis_not_on_redis_data")
-CLEANUP_MISTAKES = ("volume_left", "stopped_container_left", "orphan_anonymous_volume")
+# Mistakes (and faults) are the builders' ``mistake`` argument; selftest/test_inspect_hosts.py
+# lists them with the statuses each must produce.
 
 # An app that accepts connections on port 80 and never answers (the "app hangs" fault).
 HANG_SERVER = (
@@ -238,9 +234,10 @@ class StudentHost:
         return str((json.loads(out) or {}).get(SELFTEST_LABEL, ""))
 
     def _lab_objects(self) -> list[tuple[str, str]]:
+        """Every name a scripted student may use, the mistakes' misspellings included."""
         return ([("container", n) for n in (*LAB_CONTAINERS, SECOND_REDIS)]
-                + [("network", n) for n in LAB_NETWORKS]
-                + [("volume", LAB_VOLUME)])
+                + [("network", n) for n in (*LAB_NETWORKS, "moby_counter", "moby-counter-2")]
+                + [("volume", n) for n in (LAB_VOLUME, "redis-data")])
 
     def claim(self) -> None:
         """Make sure the lab's names are free: leftovers of earlier self-tests are removed,
@@ -259,48 +256,50 @@ class StudentHost:
         self.made.clear()  # what earlier runs left is not this student's
 
     def remove_all(self, any_selftest: bool = False) -> None:
-        """Remove every lab-named object carrying this student's label (or any self-test label)."""
-        def ours(kind: str, name: str) -> bool:
-            owner = self._labelled(kind, name)
-            return bool(owner) and (any_selftest or owner == self.token)
-
-        for name in (*LAB_CONTAINERS, SECOND_REDIS):
-            if ours("container", name):
-                self._record_anonymous(name)
-                self.docker("container", "rm", "--force", "--volumes", name, check=False)
-        for name in LAB_NETWORKS:
-            if ours("network", name):
-                self.docker("network", "rm", name, check=False)
-        if ours("volume", LAB_VOLUME):
-            self.docker("volume", "rm", "--force", LAB_VOLUME, check=False)
+        """Remove what carries this student's label (or any self-test label), whatever its name,
+        and the anonymous volumes recorded for it."""
+        selector = f"label={SELFTEST_LABEL}" if any_selftest else f"label={self.label}"
+        containers = self.docker("container", "ls", "-aq", "--filter", selector).split()
+        for cid in containers:
+            self._record_anonymous(cid)
+        if containers:
+            self.docker("container", "rm", "--force", "--volumes", *containers, check=False)
+        for kind in ("network", "volume"):
+            names = self.docker(kind, "ls", "-q", "--filter", selector).split()
+            if names:
+                self.docker(kind, "rm", *names, check=False)
         self._remove_anonymous()
 
 
 # -- the lab, command by command -------------------------------------------------
 def networks_part(h: StudentHost, mistake: str = "") -> None:
     """From "docker network create moby-counter" to just before "Arrêtons nos conteneurs"."""
-    h.network_create("moby-counter")
+    net1 = "moby_counter" if mistake == "first_network_misnamed" else "moby-counter"
+    net2 = "moby-counter-2" if mistake == "second_network_misnamed" else "moby-counter2"
+    h.network_create(net1)
     if mistake == "redis_restart_loop":  # a typo in the command, and --restart always
-        h.run("redis", "--network", "moby-counter", "--restart", "always", image=h.redis_image,
+        h.run("redis", "--network", net1, "--restart", "always", image=h.redis_image,
               command=["redis-server", "--no-such-option"])
     else:
-        h.run("redis", "--network", "moby-counter", image=h.redis_image)
+        h.run("redis", "--network", net1, image=h.redis_image)
     port = "8080:8080" if mistake == "wrong_container_port" else "80"  # any host port is fine
     hang = ["python3", "-c", HANG_SERVER] if mistake == "app_hangs" else []
-    h.run("moby-counter", "--network", "moby-counter", "-p", port, image=h.app_image, command=hang)
+    h.run("moby-counter", "--network", net1, "-p", port, image=h.app_image, command=hang)
     if mistake not in ("redis_restart_loop", "app_hangs", "wrong_container_port"):
         h.wait_connected("moby-counter")
-        h.click("moby-counter", PATTERN)  # "Faites un motif reconnaissable en cliquant"
-    h.network_create("moby-counter2")
-    app2_network = "moby-counter" if mistake == "app2_on_first_network" else "moby-counter2"
+        if mistake != "no_pattern":
+            h.click("moby-counter", PATTERN)  # "Faites un motif reconnaissable en cliquant"
+    h.network_create(net2)
+    app2_network = net1 if mistake == "app2_on_first_network" else net2
     h.run("moby-counter2", "-it", "--network", app2_network, "-p", "9090:80", image=h.app_image)
     alias = [] if mistake == "no_alias" else ["--network-alias", "redis"]
-    h.run("redis2", "--network", "moby-counter2", *alias, image=h.redis_image)
+    redis2_network = net1 if mistake == "redis2_on_first_network" else net2
+    h.run("redis2", "--network", redis2_network, *alias, image=h.redis_image)
     if mistake == "app2_on_both_networks":
-        h.docker("network", "connect", "moby-counter", "moby-counter2")
+        h.docker("network", "connect", net1, "moby-counter2")
     if mistake == "redis_stopped":
         h.docker("container", "stop", "redis")
-    if mistake != "no_alias":
+    if mistake not in ("no_alias", "redis2_on_first_network"):
         h.wait_connected("moby-counter2")
 
 
@@ -320,19 +319,25 @@ def volumes_part(h: StudentHost, mistake: str = "") -> None:
     h.docker("container", "rm", "redis")
     h.run("redis", "-v", f"{first}:/data", "--network", "moby-counter", image=h.redis_image)
     h.wait_connected("moby-counter")  # the pattern is back
-    h.volume_create(LAB_VOLUME)
+    volume = "redis-data" if mistake == "volume_misnamed" else LAB_VOLUME
+    h.volume_create(volume)
     if mistake != "redis_not_on_redis_data":
         h.docker("container", "rm", "--force", "redis")
-        h.run("redis", "-v", f"{LAB_VOLUME}:/data", "--network", "moby-counter", image=h.redis_image)
+        h.run("redis", "-v", f"{volume}:/data", "--network", "moby-counter", image=h.redis_image)
         h.wait_connected("moby-counter")
-        h.click("moby-counter", PATTERN)  # a new, empty volume: the student draws again
+        if mistake != "no_pattern_after_move":
+            h.click("moby-counter", PATTERN)  # a new, empty volume: the student draws again
     h.network_create("moby-counter2")
     ro = "" if mistake == "no_ro" else ":ro"
-    h.run(SECOND_REDIS, "--network", "moby-counter2", "--network-alias", "redis",
-          "-v", f"{LAB_VOLUME}:/data{ro}", image=h.redis_image)
-    h.run("moby-counter2", "--network", "moby-counter2", "-p", "9090:80", image=h.app_image)
+    mount = [] if mistake == "second_redis_without_volume" else ["-v", f"{volume}:/data{ro}"]
+    h.run(SECOND_REDIS, "--network", "moby-counter2", "--network-alias", "redis", *mount,
+          image=h.redis_image)
+    app2_network = "moby-counter" if mistake == "app2_on_first_network" else "moby-counter2"
+    h.run("moby-counter2", "--network", app2_network, "-p", "9090:80", image=h.app_image)
     h.wait_connected("moby-counter2")
     h.click("moby-counter", LATER)  # clicks after the copy: tolerated
+    if mistake == "app_stopped":
+        h.docker("container", "stop", "moby-counter")
 
 
 def cleanup_part(h: StudentHost, mistake: str = "") -> None:

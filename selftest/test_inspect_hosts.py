@@ -50,6 +50,7 @@ class Case:
     mistake: str = ""
     not_passed: dict[str, str] = field(default_factory=dict)  # check name -> status
     volatile: tuple[str, ...] = ()  # containers that change by themselves (a restart loop)
+    tcp: bool = True  # also graded through tcp:// (the issue's list; the rest: unix only)
     max_wall_s: float = 30.0  # bounded, even for faults
 
     @property
@@ -63,7 +64,17 @@ class Case:
 
 F, B = "failed", "blocked"
 CASES = [
+    # networks: the correct host, then one mistake each; every check fails in at least one case
     Case("networks"),
+    Case("networks", "first_network_misnamed",
+         {"moby_counter_network": F, "redis_container": F, "app_container": F,
+          "app_connected": B, "pattern": B, "dns_redis": B, "isolation": F}, tcp=False),
+    Case("networks", "no_pattern", {"pattern": F}, tcp=False),
+    Case("networks", "redis2_on_first_network",
+         {"dns_redis": F, "alias": F, "dns_alias": B, "app2_connected": F}, tcp=False),
+    Case("networks", "second_network_misnamed",
+         {"moby_counter2_network": F, "app2_container": B, "alias": B, "dns_alias": B,
+          "isolation": F, "app2_connected": B}, tcp=False),
     Case("networks", "no_alias", {"alias": F, "dns_alias": B, "app2_connected": F}),
     Case("networks", "app2_on_first_network",
          {"app2_container": F, "dns_alias": F, "isolation": F, "app2_connected": B}),
@@ -73,14 +84,26 @@ CASES = [
          {"redis_container": F, "app_connected": F, "pattern": B, "dns_redis": B, "isolation": F}),
     Case("networks", "wrong_container_port",
          {"app_container": F, "app_connected": B, "pattern": B, "dns_redis": B}),
+    # networks: faults (bounded time, failed checks with hints)
     Case("networks", "redis_restart_loop",
          {"redis_container": F, "app_connected": F, "pattern": B, "dns_redis": B, "isolation": F},
          volatile=("redis",)),
     Case("networks", "app_hangs", {"app_connected": F, "pattern": B}),
+    # volumes
     Case("volumes"),
+    Case("volumes", "volume_misnamed",
+         {"redis_data": F, "redis_mount": B, "persisted": B, "second_redis": B, "readonly": B,
+          "app2": B, "same_pattern": B}, tcp=False),
+    Case("volumes", "app_stopped", {"app_connected": F, "pattern": B, "same_pattern": B},
+         tcp=False),
+    Case("volumes", "no_pattern_after_move", {"pattern": F, "same_pattern": B}, tcp=False),
+    Case("volumes", "second_redis_without_volume",
+         {"second_redis": F, "readonly": B, "app2": B, "same_pattern": B}, tcp=False),
+    Case("volumes", "app2_on_first_network", {"app2": F, "same_pattern": B}, tcp=False),
     Case("volumes", "no_ro", {"readonly": F}),
     Case("volumes", "redis_not_on_redis_data",
          {"redis_mount": F, "persisted": F, "same_pattern": F}),
+    # cleanup
     Case("cleanup"),
     Case("cleanup", "volume_left", {"volumes": F}),
     Case("cleanup", "stopped_container_left", {"containers": F, "networks": F}),
@@ -140,7 +163,8 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
                            volatile=case.volatile)
 
     before = snapshot()
-    for transport, url in (("unix", LOCAL), ("tcp", tcp_host)):
+    transports = [("unix", LOCAL)] + ([("tcp", tcp_host)] if case.tcp else [])
+    for transport, url in transports:
         run = grade(case.checkpoint, url)
         shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
         assert run.report, f"{transport}: no JSON report\n{shown}"
@@ -192,3 +216,21 @@ def test_usage_errors(args: list[str]) -> None:
                           timeout=60, cwd=os.path.dirname(os.path.dirname(__file__)), check=False)
     assert proc.returncode == 4, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_every_check_fails_in_some_case() -> None:
+    """A check that cannot fail is a defect: each one fails in at least one scripted case,
+    and the list of ids follows the checks in tests/inspect/."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "tests" / "inspect"
+    for checkpoint, names in IDS.items():
+        tree = ast.parse((root / f"test_{checkpoint}.py").read_text(encoding="utf-8"))
+        defined = [n.name[5:] for n in tree.body
+                   if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")]
+        assert sorted(defined) == sorted(names), checkpoint
+    failing = {check for case in CASES for check, status in case.expected().items()
+               if status == "failed"}
+    every = {f"{cp}.{name}" for cp, names in IDS.items() for name in names}
+    assert every - failing == set()
