@@ -98,12 +98,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="build the provision lab with these faults: " + ", ".join(sorted(FAULTS)),
     )
     group.addoption(
+        "--reverse-checks",
+        action="store_true",
+        default=False,
+        help="run the checks in reverse order (each must still find the state it needs)",
+    )
+    group.addoption(
         "--lab-redis-image",
         default="",
         metavar="IMAGE",
         help="run the lab's redis from IMAGE (e.g. one without VOLUME /data, like today's "
         "redis:alpine)",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--reverse-checks``: run the checks in reverse order (state, not order)."""
+    if config.getoption("reverse_checks", False):
+        items.reverse()
 
 
 def _names(config: pytest.Config) -> tuple[str, ...]:
