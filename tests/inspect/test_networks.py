@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from fixtures.inspect import app_view, connected_view, fail_on, netns_target, probing, whales_of
+from fixtures.inspect import connected_view, fail_on, netns_target, probing, require_pattern
 from fixtures.inspect_http import AppReader
 from fixtures.inspect_lab import (
     bridge_problem,
@@ -25,8 +25,6 @@ from fixtures.inspect_lab import (
 from fixtures.inspect_snapshot import HostSnapshot
 from fixtures.probes import Prober
 from grading.api import CheckFailed
-
-PATTERN = 3  # "faites un motif reconnaissable": at least this many whales
 
 
 def _address(lab_host: HostSnapshot, name: str, network: str) -> str:
@@ -63,12 +61,7 @@ def test_app_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip:
 
 def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The app holds a pattern: at least 3 whales."""
-    view = app_view(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
-    whales = whales_of(view, "moby-counter")
-    if len(whales) < PATTERN:
-        raise CheckFailed(
-            f"moby-counter shows {len(whales)} whale(s), expected a pattern of at least {PATTERN}"
-        )
+    require_pattern(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
 
 
 def test_dns_redis(lab_host: HostSnapshot, prober: Prober) -> None:

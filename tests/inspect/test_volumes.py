@@ -8,7 +8,15 @@ read-only probe mount and the write test is undone if it ever succeeds.
 
 from __future__ import annotations
 
-from fixtures.inspect import app_view, connected_view, fail_on, probing, whales_of
+from fixtures.inspect import (
+    PATTERN,
+    app_view,
+    connected_view,
+    fail_on,
+    probing,
+    require_pattern,
+    whales_of,
+)
 from fixtures.inspect_http import AppReader, common_prefix
 from fixtures.inspect_lab import (
     data_mount,
@@ -23,8 +31,6 @@ from fixtures.inspect_lab import (
 from fixtures.inspect_snapshot import LAB_VOLUME, HostSnapshot
 from fixtures.probes import Prober
 from grading.api import CheckFailed
-
-PATTERN = 3  # "faites un motif reconnaissable": at least this many whales
 
 
 def _volume(lab_host: HostSnapshot) -> None:
@@ -61,12 +67,7 @@ def test_app_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip:
 
 def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The app moby-counter shows a pattern: at least 3 whales."""
-    view = app_view(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
-    whales = whales_of(view, "moby-counter")
-    if len(whales) < PATTERN:
-        raise CheckFailed(
-            f"moby-counter shows {len(whales)} whale(s), expected a pattern of at least {PATTERN}"
-        )
+    require_pattern(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
 
 
 def test_persisted(lab_host: HostSnapshot, prober: Prober) -> None:
@@ -96,7 +97,7 @@ def test_readonly(lab_host: HostSnapshot, prober: Prober) -> None:
     if mount is not None and mount.rw:
         raise CheckFailed(f"{c.name} mounts {LAB_VOLUME} at /data read-write, expected :ro")
     with probing(f"test a write into {c.name}'s /data"):
-        failed, _error = prober.write_fails(c.id)
+        failed, _ = prober.write_fails(c.id)
     if not failed:
         raise CheckFailed(f"a write into {c.name}'s /data succeeded (undone): it is not read-only")
 
