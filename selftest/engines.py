@@ -174,7 +174,7 @@ def remove_containers(url: str) -> None:
     """Every container of that engine, force-removed with its anonymous volumes."""
     try:
         client = docker.DockerClient(base_url=url, timeout=30)
-        containers = client.containers.list(all=True)
+        containers = client.containers.list(all=True, ignore_removed=True)
     except docker.errors.DockerException:
         return  # the engine is gone: stopping it and deleting its data-root is all that is left
     try:

@@ -102,7 +102,9 @@ def run_suite(args: Sequence[str], report: Path, **kwargs: object) -> SuiteRun:
 def labelled_of(client: docker.DockerClient, pid: int) -> list[str]:
     """Containers, networks and volumes labelled with ``mobygrade.pid=<pid>``."""
     scope = {"label": [f"{PID_LABEL}={pid}"]}
-    out = [f"container {c.name}" for c in client.containers.list(all=True, filters=scope)]
+    # ignore_removed: a killed run's last `rm` may still be finishing in the engine
+    found = client.containers.list(all=True, filters=scope, ignore_removed=True)
+    out = [f"container {c.name}" for c in found]
     out += [f"network {n.name}" for n in client.networks.list(filters=scope)]
     out += [f"volume {v.name}" for v in client.volumes.list(filters=scope)]
     return out

@@ -180,7 +180,9 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
             assert score == top and run.returncode == 0, shown
         assert "Traceback" not in run.output, shown
         assert run.wall_s < case.max_wall_s, shown
-        leftovers = docker_client.containers.list(all=True, filters={"label": f"mobygrade.pid={run.pid}"})
+        leftovers = docker_client.containers.list(
+            all=True, filters={"label": f"mobygrade.pid={run.pid}"}, ignore_removed=True
+        )
         assert not leftovers, f"{transport}: grading left {[c.name for c in leftovers]}"
         assert snapshot() == before, f"{transport}: grading changed the student's host"
 

@@ -41,7 +41,8 @@ def _mid_run(client: docker.DockerClient, suite: Suite, scenario: str, count: in
         if suite.proc.poll() is not None:
             raise AssertionError("the run ended before it could be interrupted")
         scope = {"label": [f"mobygrade.pid={suite.pid}", f"{SCENARIO_LABEL}={scenario}"]}
-        return len(client.containers.list(all=True, filters=scope)) >= count
+        found = client.containers.list(all=True, filters=scope, ignore_removed=True)
+        return len(found) >= count
 
     wait_until(inside, timeout=180, what=f"the run to reach its {scenario} scenario")
 
@@ -116,14 +117,15 @@ def test_keep_then_sweep(client: docker.DockerClient, tmp_path: Path) -> None:
         kept_objects = labelled_of(client, kept.pid)
         assert kept_objects, kept.describe()
         kept_run_id = client.containers.list(
-            all=True, filters={"label": [f"mobygrade.pid={kept.pid}"]}
+            all=True, filters={"label": [f"mobygrade.pid={kept.pid}"]}, ignore_removed=True
         )[0].labels[RUN_LABEL]
         assert f"docker rm -f -v $(docker ps -aq --filter label={RUN_LABEL}={kept_run_id})" in (
             kept.output
         ), kept.output
         for run_id in (kept_run_id,):
             scope = {"label": [f"{RUN_LABEL}={run_id}"]}
-            assert all(KEEP_LABEL in c.labels for c in client.containers.list(all=True, filters=scope))
+            kept_now = client.containers.list(all=True, filters=scope, ignore_removed=True)
+            assert all(KEEP_LABEL in c.labels for c in kept_now)
 
         planted = {}
         for name, identity in (("dead", dead), ("live", live), ("elsewhere", other_host)):
