@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import dns.message
 import dns.rcode
 import dns.rrset
+import docker.errors
 
-from fixtures.probes import DnsAnswer, parse_dns
+from fixtures.labels import RunIdentity
+from fixtures.probes import DnsAnswer, Prober, parse_dns
 
 
 def _answer(name: str, rcode: int, addresses: list[str]) -> bytes:
@@ -28,3 +32,44 @@ def test_parse_nxdomain_has_no_address() -> None:
     assert answer.rcode == "NXDOMAIN"
     assert answer.addresses == ()
     assert "NXDOMAIN" in str(answer) and "no address" in str(answer)
+
+
+class _FakeProbe:
+    def __init__(self, name: str, names: set[str]) -> None:
+        self.id = f"id-{name}"
+        self.name = name
+        self.status = "created"
+        self._names = names
+
+    def start(self) -> None:
+        self.status = "running"
+
+    def reload(self) -> None:
+        pass
+
+    def remove(self, force: bool = False, v: bool = False) -> None:
+        self._names.discard(self.name)
+
+
+class _FakeContainers:
+    """Like the engine: a name can be used by one container at a time (409 otherwise)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def create(self, image: str, **kwargs: object) -> _FakeProbe:
+        name = str(kwargs["name"])
+        if name in self.names:
+            raise docker.errors.APIError("Conflict", explanation=f"name {name} is in use")
+        self.names.add(name)
+        return _FakeProbe(name, self.names)
+
+
+def test_dead_netns_probe_is_replaced_under_the_same_name() -> None:
+    client = SimpleNamespace(containers=_FakeContainers())
+    prober = Prober(client, "probe:local", RunIdentity())  # type: ignore[arg-type]
+    first = prober._in_netns("a" * 64)
+    first.status = "exited"  # the probe died (killed, OOM) between two checks
+    second = prober._in_netns("a" * 64)
+    assert second is not first and second.status == "running"
+    assert client.containers.names == {second.name}
