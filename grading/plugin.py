@@ -186,6 +186,15 @@ def _describe(item: pytest.Item, call: pytest.CallInfo[None]) -> tuple[str, floa
     return "error", 0.0, f"{type(exc).__name__}: {first[0] if first else ''}{where}"
 
 
+def _short_failure(config: pytest.Config, call: pytest.CallInfo[None]) -> bool:
+    excinfo = call.excinfo
+    return (
+        excinfo is not None
+        and excinfo.errisinstance(api.CheckFailed)
+        and config.getoption("tbstyle", "auto") == "auto"
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -213,6 +222,10 @@ def pytest_runtest_makereport(
             props.append((api.FRACTION_KEY, fraction))
         if status == "blocked":
             props.append((api.BLOCKED_KEY, item.stash[_blocked_key]))
+        if _short_failure(item.config, call):
+            # The student's failure is its message (expected vs found), not a traceback
+            # into the suite; --tb=long/short/native keeps pytest's own report.
+            report.longrepr = f"{ref.id}: {message}"
     info = _run_info(item.config)
     if info and info != state.sent_run_info:
         props.append((api.RUN_INFO_PROP, info))

@@ -249,3 +249,20 @@ def test_prune_drift_from_engine_23() -> None:
     note = prune_drift("26.1.5", (1, 45)) or ""
     assert "docker volume prune --all" in note and "26.1.5" in note
     assert prune_drift("?", (0, 0)) is None
+
+
+def test_old_restarts_of_a_container_stable_since_are_not_a_loop() -> None:
+    """Restarts long ago, running for an hour now: usable, not "restarts in a loop"."""
+    from dataclasses import replace
+
+    looping = container_facts(_inspect("redis", restarts=5), {})
+    assert run_problem(replace(looping, up_s=3600.0)) is None
+    assert "restarts in a loop" in (run_problem(replace(looping, up_s=5.0)) or "")
+
+
+def test_up_seconds_reads_docker_timestamps() -> None:
+    from fixtures.inspect_snapshot import _up_seconds
+
+    assert _up_seconds("0001-01-01T00:00:00Z") is None
+    assert _up_seconds("") is None
+    assert (_up_seconds("2020-01-01T00:00:00.123456789Z") or 0) > 3600 * 24 * 365
