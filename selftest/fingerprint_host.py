@@ -55,7 +55,7 @@ def _containers(client: docker.DockerClient, volatile: Iterable[str]) -> dict[st
     return out
 
 
-def _networks(client: docker.DockerClient) -> dict[str, Any]:
+def _networks(client: docker.DockerClient, volatile: Iterable[str] = ()) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for net in client.api.networks():
         if net["Name"] not in LAB_NETWORKS and SELFTEST_LABEL not in (net.get("Labels") or {}):
@@ -63,7 +63,12 @@ def _networks(client: docker.DockerClient) -> dict[str, Any]:
         full = client.api.inspect_network(net["Id"])
         out[net["Name"]] = {
             "id": net["Id"],
-            "containers": sorted(c.get("Name", "") for c in (full.get("Containers") or {}).values()),
+            # a container restarting in a loop has an endpoint only while it runs
+            "containers": sorted(
+                name
+                for c in (full.get("Containers") or {}).values()
+                if (name := c.get("Name", "")) not in volatile
+            ),
         }
     return out
 
@@ -106,6 +111,7 @@ def fingerprint(
     volatile: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Everything grading must leave as it was; equal dicts mean nothing changed."""
+    volatile = tuple(volatile)
     volumes = _volumes(client, anonymous)
     prober = Prober(client, probe_image, RunIdentity())
     try:
@@ -115,7 +121,7 @@ def fingerprint(
         prober.close()
     return {
         "containers": _containers(client, volatile),
-        "networks": _networks(client),
+        "networks": _networks(client, volatile),
         "volumes": volumes,
         "whales": _whales(client, docker_ip),
     }

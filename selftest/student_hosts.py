@@ -215,6 +215,16 @@ class StudentHost:
         wait_until(connected, timeout=CONNECT_TIMEOUT_S, what=f"{name} to say connected",
                    evidence=lambda: self.docker("logs", "--tail", "20", name, check=False))
 
+    def wait_restarts(self, name: str, count: int) -> None:
+        """Until the engine has restarted ``name`` ``count`` times: a loop, not a slow start."""
+
+        def restarted() -> bool:
+            out = self.docker("container", "inspect", "-f", "{{.RestartCount}}", name)
+            return int(out.strip() or 0) >= count
+
+        wait_until(restarted, timeout=CONNECT_TIMEOUT_S, what=f"{name} to restart {count} times",
+                   evidence=lambda: self.docker("logs", "--tail", "20", name, check=False))
+
     def click(self, name: str, whales: Sequence[str]) -> None:
         """The student clicking on the page: one POST per whale."""
         base = self.app_base(name)
@@ -280,6 +290,7 @@ def networks_part(h: StudentHost, mistake: str = "") -> None:
     if mistake == "redis_restart_loop":  # a typo in the command, and --restart always
         h.run("redis", "--network", net1, "--restart", "always", image=h.redis_image,
               command=["redis-server", "--no-such-option"])
+        h.wait_restarts("redis", 3)
     else:
         h.run("redis", "--network", net1, image=h.redis_image)
     port = "8080:8080" if mistake == "wrong_container_port" else "80"  # any host port is fine
