@@ -49,6 +49,12 @@ class PartialCredit(CheckFailed):
         self.fraction = fraction
 
 
+def expect(condition: object, message: str) -> None:
+    """Fail the current check with ``message`` (expected versus found) unless ``condition``."""
+    if not condition:
+        raise CheckFailed(message)
+
+
 def partial(fraction: float, message: str) -> NoReturn:
     """Fail the current check, granting ``fraction`` of its points."""
     raise PartialCredit(fraction, message)

@@ -25,15 +25,10 @@ from fixtures.lab.files import (
 )
 from fixtures.lab.networks import NetworksLab
 from fixtures.probes import Prober
-from grading.api import FACT_KEY, CheckFailed
+from grading.api import FACT_KEY, expect
 
 EMBEDDED_DNS = "127.0.0.11"
 PING_LINE = re.compile(r"^PING\s+\S+\s+\(([0-9.]+)\)", re.MULTILINE)
-
-
-def expect(condition: object, message: str) -> None:
-    if not condition:
-        raise CheckFailed(message)
 
 
 def test_dns_redis(networks_lab: NetworksLab, prober: Prober) -> None:

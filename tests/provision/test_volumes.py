@@ -26,14 +26,9 @@ from fixtures.lab.volumes import (
     Share,
     VolumesLab,
 )
-from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed
+from grading.api import DRIFT_KEY, FACT_KEY, expect
 
 ANONYMOUS_NAME = re.compile(r"^[0-9a-f]{64}$")
-
-
-def expect(condition: object, message: str) -> None:
-    if not condition:
-        raise CheckFailed(message)
 
 
 def test_anonymous_volume(volumes_lab: VolumesLab, request: pytest.FixtureRequest) -> None:
