@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from fixtures.lab.sweep import pid_exists as alive
+
 BASE_DIR = Path("/var/tmp/mobygrade-engines")  # on disk: data-roots can hold images
 STATE_DIR = Path("/run/mobygrade")  # tmpfs: the FORWARD-policy refcount dies with a reboot
 SLOTS = 32  # slot N uses 10.(200+N).0.0/16, bridge mgbrN, netns mgnsN
@@ -94,18 +96,6 @@ class Owner:
 
 def write_owner(slot: Slot, owner: Owner) -> None:
     (slot.workdir / "owner.json").write_text(json.dumps(asdict(owner)))
-
-
-def alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def used_networks() -> list[ipaddress.IPv4Network]:
