@@ -34,10 +34,10 @@ sys.path.insert(0, str(_HERE.parent))
 import docker
 import docker.errors
 
-from fixtures import images_lab
+from fixtures.images import lab as images_lab
 from fixtures.engine import EngineUnavailable, connect
-from fixtures.images_base import NAMESPACE
-from fixtures.images_build import ImageError
+from fixtures.images.baseimage import NAMESPACE
+from fixtures.images.build import ImageError
 from fixtures.labels import IMAGE_LABEL
 
 COLD_TARGET_S = 90.0

@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from fixtures.engine import connect
-from fixtures.images import ensure_images
+from fixtures.images.lab import ensure_images
 from selftest.student_hosts import (
     BUILDERS,
     NameTaken,

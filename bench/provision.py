@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from fixtures.engine import connect
-from fixtures.images import ensure_images
+from fixtures.images.lab import ensure_images
 
 TARGET = 1.5
 RUN_TIMEOUT_S = 600

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-import pytest
+from grading import context
 
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned
 STATUS_KEY = "mobygrade.status"  # forced status: "failed" for a CheckFailed raised in setup
@@ -22,12 +22,11 @@ FACT_KEY = "mobygrade.fact"  # str: an informational fact (engine version, prune
 # Set by grading.plugin itself (worker side), read by its reporter (controller side).
 MESSAGE_KEY = "mobygrade.message"  # str: the failure/skip text, one per phase
 BLOCKED_KEY = "mobygrade.blocked_by"  # str: the prerequisite check id that blocked it
-RUN_INFO_PROP = "mobygrade.run_info"  # dict: this process's RUN_INFO_KEY, for the reports
+RUN_INFO_PROP = "mobygrade.run_info"  # dict: this process's run info, for the reports
 
-# Fixtures fill what they know about the run, for the report header:
-# ``config.stash.setdefault(RUN_INFO_KEY, {})["images"] = {"redis": "redis:alpine", ...}``,
-# ``...["engine_version"] = "20.10.24"``. Values must be plain JSON data.
-RUN_INFO_KEY = pytest.StashKey[dict[str, object]]()
+# Fixtures add what they know about the run to the report header with
+# ``grading.context.record(config, images={...}, engine_version="20.10.24")``.
+RUN_INFO_KEY = context.RUN_INFO_KEY
 
 
 class CheckFailed(AssertionError):
@@ -47,6 +46,18 @@ class PartialCredit(CheckFailed):
             raise ValueError(f"fraction must lie in [0, 1], got {fraction}")
         super().__init__(message)
         self.fraction = fraction
+
+
+class CheckBlocked(Exception):
+    """The check could not measure what it grades: status ``blocked``, 0 points, never failed.
+
+    ``reason`` says why (a stopped container, a step that could not run); ``by``
+    names what blocked it (a provision step, a check) when there is one.
+    """
+
+    def __init__(self, reason: str, by: str | None = None) -> None:
+        super().__init__(reason)
+        self.by = by
 
 
 def expect(condition: object, message: str) -> None:

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.checkid import MODES, PARTS
+from grading.context import LANGS, MODES, PARTS
 
-LANGS = ("fr", "en")
 _KEYS = ("lab_step", "title", "hint")
 DEFAULT_DIR = Path(__file__).with_name("catalog")
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODES = ("provision", "inspect")
-PARTS = ("networks", "volumes", "cleanup")
+from grading.context import MODES, module_part
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,9 @@ def parse_nodeid(nodeid: str) -> CheckRef | None:
     parts = path.replace("\\", "/").split("/")
     if len(parts) < 3 or parts[-3] != "tests" or parts[-2] not in MODES:
         return None
-    module = parts[-1]
-    if not (module.startswith("test_") and module.endswith(".py")):
+    part = module_part(parts[-1])
+    if part is None:
         return None
-    part = module[len("test_") : -len(".py")]
     func = rest.split("::")[-1].split("[")[0]
     if not func.startswith("test_"):
         return None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.checkid import MODES, PARTS
+from grading.context import MODES, PARTS, check_module
 
 _DEF_LINE = re.compile(r"^\s*(?:async\s+)?def\s+test_(\w+)\s*\(", re.MULTILINE)
 
@@ -54,7 +54,7 @@ class KnownChecks:
             return None
         return (
             f"unknown check id {check_id!r}: no `def test_{name}` in "
-            f"tests/{mode}/test_{part}.py"
+            f"tests/{mode}/{check_module(part)}"
         )
 
 
@@ -83,7 +83,7 @@ def scan(tests_dir: Path) -> KnownChecks:
     modules: dict[tuple[str, str], tuple[str, ...]] = {}
     for mode in MODES:
         for part in PARTS:
-            path = tests_dir / mode / f"test_{part}.py"
+            path = tests_dir / mode / check_module(part)
             if path.is_file():
                 modules[(mode, part)] = _names_in(path.read_text(encoding="utf-8", errors="replace"))
     return KnownChecks(tests_dir=tests_dir, modules=modules)

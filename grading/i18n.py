@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGS = ("fr", "en")
-
 _STRINGS: dict[str, dict[str, str]] = {
     "heading": {"fr": "mobygrade : note", "en": "mobygrade: grade"},
     "score_line": {"fr": "Note : {score}/{max}", "en": "Score: {score}/{max}"},

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from grading.catalog import DEFAULT_DIR as DEFAULT_CATALOG_DIR
-from grading.i18n import LANGS
+from grading.context import LANGS
 from grading.rubric import DEFAULT_PATH as DEFAULT_RUBRIC
 from grading.scoring import MinSpec
 

@@ -11,8 +11,6 @@ keeps pytest's exit status.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from grading import api
+from grading import api, context
 from grading.catalog import Catalog, CatalogError, load_catalog
 from grading.checkid import parse_nodeid
 from grading.discover import KnownChecks, scan
@@ -55,37 +53,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _lab_settings(config: pytest.Config) -> tuple[str | None, str | None]:
-    """(mode, checkpoint) from the fixtures plugin's settings, when it is loaded."""
-    module = sys.modules.get("fixtures.settings")
-    key = getattr(module, "settings_key", None)
-    settings = config.stash.get(key, None) if key is not None else None
+    """(mode, checkpoint) of the run, when the lab plugin is loaded."""
+    settings = context.settings(config)
     if settings is None:
         return None, None
-    return getattr(settings, "mode", None), getattr(settings, "checkpoint", None)
-
-
-def _run_info(config: pytest.Config) -> dict[str, Any]:
-    """What the fixtures know about the run (images, engine), as plain JSON data."""
-    info: dict[str, Any] = {}
-    module = sys.modules.get("fixtures.plugin")
-    key = getattr(module, "engine_key", None)
-    engine = config.stash.get(key, None) if key is not None else None
-    if isinstance(engine, tuple) and len(engine) == 2:
-        info["engine_version"] = getattr(engine[1], "version", None)
-        info["docker_host"] = getattr(engine[1], "url", None)
-    images_module = sys.modules.get("fixtures.images")
-    images_key = getattr(images_module, "images_key", None)
-    images = config.stash.get(images_key, None) if images_key is not None else None
-    if images is not None:  # provision mode: the images the suite ran the lab with
-        info["images"] = {
-            role: getattr(images, role, None) for role in ("redis", "app", "probe", "source")
-        }
-    fixtures_info: dict[str, object] = config.stash.get(api.RUN_INFO_KEY, {})
-    info.update(fixtures_info)
-    plain: dict[str, Any] = json.loads(
-        json.dumps({k: v for k, v in info.items() if v is not None}, default=str)
-    )
-    return plain
+    return settings.mode, settings.checkpoint
 
 
 @pytest.hookimpl(trylast=True)  # after fixtures.plugin has resolved the lab settings
@@ -111,7 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config, opts, rubric, catalog, available,
         fingerprint(config.rootpath, opts.rubric_path.read_bytes(), opts.catalog_dir),
         lambda: _lab_settings(config),
-        lambda: _run_info(config),
+        lambda: context.run_info(config),
     )
     config.stash[reporter_key] = reporter
     config.pluginmanager.register(reporter, "mobygrade-grade-reporter")
@@ -166,6 +138,8 @@ def _describe(item: pytest.Item, call: pytest.CallInfo[None]) -> tuple[str, floa
     exc = call.excinfo.value
     if isinstance(exc, api.CheckFailed):
         return "failed", exc.fraction, str(exc)
+    if isinstance(exc, api.CheckBlocked):
+        return "blocked", 0.0, str(exc)
     if isinstance(exc, (pytest.skip.Exception, pytest.xfail.Exception)):
         blocked = item.stash.get(_blocked_key, None)
         if blocked and call.when == "setup":
@@ -190,7 +164,7 @@ def _short_failure(config: pytest.Config, call: pytest.CallInfo[None]) -> bool:
     excinfo = call.excinfo
     return (
         excinfo is not None
-        and excinfo.errisinstance(api.CheckFailed)
+        and excinfo.errisinstance((api.CheckFailed, api.CheckBlocked))
         and config.getoption("tbstyle", "auto") == "auto"
     )
 
@@ -221,12 +195,14 @@ def pytest_runtest_makereport(
         if status == "failed":
             props.append((api.FRACTION_KEY, fraction))
         if status == "blocked":
-            props.append((api.BLOCKED_KEY, item.stash[_blocked_key]))
+            by = item.stash.get(_blocked_key, None) or getattr(call.excinfo.value, "by", None)
+            if by:
+                props.append((api.BLOCKED_KEY, by))
         if _short_failure(item.config, call):
             # The student's failure is its message (expected vs found), not a traceback
             # into the suite; --tb=long/short/native keeps pytest's own report.
             report.longrepr = f"{ref.id}: {message}"
-    info = _run_info(item.config)
+    info = context.run_info(item.config)
     if info and info != state.sent_run_info:
         props.append((api.RUN_INFO_PROP, info))
         state.sent_run_info = info

@@ -22,9 +22,9 @@ from grading import api, i18n
 from grading.catalog import Catalog
 from grading.checkid import parse_nodeid
 from grading.options import GradingOptions, ReportSpec
-from grading.render_junit import render_junit
-from grading.render_platforms import render_classroom, render_gradescope, render_json
-from grading.render_text import Line, render_markdown, terminal_lines
+from grading.render.junit import render_junit
+from grading.render.platforms import render_classroom, render_gradescope, render_json
+from grading.render.text import Line, render_markdown, terminal_lines
 from grading.rubric import Rubric
 from grading.scoring import GradeResult, ItemOutcome, RunMeta, grade
 

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grading.checkid import MODES, PARTS
+from grading.context import LANGS, MODES, PARTS
 from grading.discover import KnownChecks
 from grading.prereq import find_cycle
 
-LANGS = ("fr", "en")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _TOP_KEYS = {"lab", "categories", *MODES}
 _ENTRY_KEYS = {"points", "requires", "visibility"}

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 
 from grading import i18n
 from grading.catalog import Catalog
-from grading.checkid import PARTS
+from grading.context import PARTS
 from grading.rubric import Rubric
 
-STATUSES = ("passed", "failed", "blocked", "error", "skipped")
 _WORST_FIRST = ("error", "failed", "blocked", "skipped", "passed")  # merging parametrized items
 
 
 @dataclass(frozen=True)
 class ItemOutcome:
-    """One test item's result. ``status`` is one of STATUSES or ``notrun``."""
+    """One test item's result. ``status``: passed, failed, blocked, error, skipped or notrun."""
 
     nodeid: str
     mode: str
@@ -171,6 +170,7 @@ def grade(
     final: dict[tuple[str, str], str] = {}
     blocker: dict[tuple[str, str], str | None] = {}
     missing: dict[str, None] = {}
+    from_prereq: dict[tuple[str, str], bool] = {}  # blocked by a rubric prerequisite
 
     def settle(key: tuple[str, str]) -> str:
         # Prerequisites first (the rubric has no cycles); a non-passing one blocks.
@@ -185,6 +185,7 @@ def grade(
             elif settle((mode, prereq)) != "passed" and blocked_by is None:
                 blocked_by = prereq
         own = merged[key]
+        from_prereq[key] = blocked_by is not None
         blocked_by = blocked_by or (own.blocked_by if own.status == "blocked" else None)
         final[key] = "blocked" if blocked_by else own.status
         blocker[key] = blocked_by
@@ -199,8 +200,10 @@ def grade(
         points = entry.points if entry else 0.0
         texts = catalog.text(mode, check_id, lang)
         part = check_id.partition(".")[0]
-        if status == "blocked":
-            message = i18n.text("blocked_by", lang, id=blocker[key])
+        if status == "blocked" and (from_prereq[key] or not own.message):
+            message = i18n.text("blocked_by", lang, id=blocker[key] or "?")
+        elif status == "blocked":  # could not be measured: the reason, as the check said it
+            message = own.message
         elif status == "error":
             message = i18n.text("suite_error", lang, detail=own.message or "?")
         elif status == "notrun":

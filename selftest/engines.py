@@ -307,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         refs = list(args.load)
         if args.load_lab_images:
-            subprocess.run([sys.executable, "-m", "fixtures.images", "--lab-images=local"],
+            subprocess.run([sys.executable, "-m", "fixtures.images.plugin", "--lab-images=local"],
                            check=True, timeout=1800, cwd=REPO)
             refs += lab_image_refs()
         with started_engine(iptables=not args.no_iptables, version=args.version,

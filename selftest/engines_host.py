@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from fixtures.lab.sweep import pid_exists as alive
+from fixtures.sweep import pid_exists as alive
 
 BASE_DIR = Path("/var/tmp/mobygrade-engines")  # on disk: data-roots can hold images
 STATE_DIR = Path("/run/mobygrade")  # tmpfs: the FORWARD-policy refcount dies with a reboot

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.lab.spec import LabSpec
+from fixtures.provision.spec import LabSpec
 
 # name -> (what a student or host did, the spec fields it changes)
 FAULTS: dict[str, tuple[str, dict[str, Any]]] = {

@@ -16,7 +16,7 @@ import docker
 import docker.errors
 import requests
 
-from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
+from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
 from fixtures.labels import RunIdentity
 from fixtures.probes import Prober
 from selftest.student_hosts import SELFTEST_LABEL

@@ -30,7 +30,7 @@ from typing import Any
 
 import requests
 
-from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
+from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
 from fixtures.wait import wait_until
 
 SELFTEST_LABEL = "mobygrade.selftest"
@@ -65,7 +65,7 @@ class Graded:
     returncode: int
     wall_s: float
     pid: int
-    report: dict[str, Any]  # the JSON report (grading/render_platforms.py)
+    report: dict[str, Any]  # the JSON report (grading/render/platforms.py)
     output: str
 
     @property

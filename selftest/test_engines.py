@@ -21,7 +21,7 @@ import docker
 import pytest
 from docker.models.containers import Container
 
-from fixtures.images_lab import LabImages
+from fixtures.images.lab import LabImages
 from fixtures.labels import RunIdentity
 from fixtures.probes import KEEPALIVE, Prober
 from fixtures.wait import wait_until

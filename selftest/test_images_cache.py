@@ -12,9 +12,9 @@ import docker
 import docker.errors
 import pytest
 
-from fixtures import images_lab
-from fixtures.images_build import context_dir, context_hash, image_id
-from fixtures.images_lab import LOCAL_TAGS, ensure_images
+from fixtures.images import lab as images_lab
+from fixtures.images.build import context_dir, context_hash, image_id
+from fixtures.images.lab import LOCAL_TAGS, ensure_images
 from fixtures.labels import CONTEXT_LABEL, IMAGE_LABEL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +71,7 @@ def test_second_ensure_builds_nothing_and_labels_match_the_contexts(
 
 
 def images_lab_base_tag(client: docker.DockerClient) -> str:
-    from fixtures.images_base import ensure_base
+    from fixtures.images.baseimage import ensure_base
 
     tag, built = ensure_base(client, lambda line: None, may_pull=False)
     assert built is None, "the base was cached a moment ago"
@@ -92,7 +92,7 @@ def test_auto_falls_back_to_local_and_says_why(
 def run_session(tmp_path: Path, *args: str, hub_redis: str | None = None
                 ) -> subprocess.CompletedProcess[str]:
     """A pytest session in ``tmp_path`` with mobygrade's fixtures and one test using lab_images."""
-    patch = f"import fixtures.images_lab\nfixtures.images_lab.HUB_REDIS = {hub_redis!r}\n"
+    patch = f"import fixtures.images.lab\nfixtures.images.lab.HUB_REDIS = {hub_redis!r}\n"
     (tmp_path / "conftest.py").write_text(patch if hub_redis else "")
     (tmp_path / "test_uses_images.py").write_text(
         "def test_uses(lab_images):\n    print('CHECK RAN', lab_images.redis)\n")
@@ -126,7 +126,7 @@ def test_failed_hub_pull_stops_the_run_with_one_line_before_any_check(tmp_path: 
 def test_a_failed_build_is_one_line_naming_the_image_its_last_output_and_the_fix(
     docker_client: docker.DockerClient, tmp_path: Path
 ) -> None:
-    from fixtures.images_build import ImageError, build
+    from fixtures.images.build import ImageError, build
 
     base = ensure_images(docker_client, "local", lambda line: None)
     (tmp_path / "Dockerfile").write_text(
@@ -146,7 +146,7 @@ def test_base_from_an_existing_debian_image_is_built_then_reused(
     request: pytest.FixtureRequest,
 ) -> None:
     """The ``debian:bookworm-slim`` path, with our own base standing in for that image."""
-    from fixtures import images_base
+    from fixtures.images import baseimage as images_base
 
     namespace = "mobygrade-selftest"
     request.addfinalizer(lambda: remove_namespace(docker_client, namespace))

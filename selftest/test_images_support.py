@@ -21,7 +21,7 @@ import pytest
 from docker.models.containers import Container
 from docker.models.networks import Network
 
-from fixtures.images_lab import LabImages, ensure_images
+from fixtures.images.lab import LabImages, ensure_images
 from fixtures.labels import RunIdentity
 from fixtures.wait import wait_until
 
@@ -180,7 +180,7 @@ def _remove_volume(client: docker.DockerClient, name: str) -> None:
 def stand_in_images_fixture(docker_client: docker.DockerClient,
                     pytestconfig: pytest.Config) -> LabImages:
     """The local stand-ins, whatever --lab-images says (they are what is under test)."""
-    from fixtures.images import terminal_progress
+    from fixtures.images.plugin import terminal_progress
 
     return ensure_images(docker_client, "local", terminal_progress(pytestconfig))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import docker
 import pytest
 
-from fixtures.images import LabImages, ensure_images
+from fixtures.images.lab import LabImages, ensure_images
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
     BUILDERS,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from fixtures.inspect_http import AppReader, common_prefix, look
-from fixtures.inspect_lab import (
+from fixtures.inspect.http import AppReader, common_prefix, look
+from fixtures.inspect.rules import (
     app_url,
     bridge_problem,
     carries_alias,
@@ -27,7 +27,7 @@ from fixtures.inspect_lab import (
     second_app,
     second_redis,
 )
-from fixtures.inspect_snapshot import (
+from fixtures.inspect.snapshot import (
     HostSnapshot,
     PortBinding,
     container_facts,
@@ -261,7 +261,7 @@ def test_old_restarts_of_a_container_stable_since_are_not_a_loop() -> None:
 
 
 def test_up_seconds_reads_docker_timestamps() -> None:
-    from fixtures.inspect_snapshot import _up_seconds
+    from fixtures.inspect.snapshot import _up_seconds
 
     assert _up_seconds("0001-01-01T00:00:00Z") is None
     assert _up_seconds("") is None

@@ -16,7 +16,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from fixtures.images_lab import ensure_images
+from fixtures.images.lab import ensure_images
 from fixtures.labels import IMAGE_LABEL, RunIdentity
 from selftest.provision_run import leftovers, run_suite
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import docker
 import pytest
 
-from fixtures.lab.ledger import KEEP_LABEL, SCENARIO_LABEL
+from fixtures.provision.ledger import KEEP_LABEL, SCENARIO_LABEL
 from fixtures.labels import RUN_LABEL, RunIdentity
-from fixtures.provision import remove_run
+from fixtures.provision.plugin import remove_run
 from fixtures.wait import wait_until
 from selftest.provision_run import Suite, labelled_of, leftovers, run_suite
 from selftest.test_provision_faults import ALL_CHECKS

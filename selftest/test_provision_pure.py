@@ -7,14 +7,14 @@ import os
 
 import pytest
 
-from fixtures.lab.app import holds, pattern
-from fixtures.lab.build import Publish, redis_command
-from fixtures.lab.cleanup import ANONYMOUS_LABEL, expected_volume_prune, prunes_named_volumes
-from fixtures.lab.files import in_subnet, ipam_config, parse_hosts, parse_resolv_conf
-from fixtures.lab.ledger import KEEP_LABEL, keep_commands
-from fixtures.lab.spec import LabSpec
-from fixtures.lab.stages import StepFailed, Steps
-from fixtures.lab.sweep import Labelled, run_alive, stale
+from fixtures.provision.app import holds, pattern
+from fixtures.provision.build import Publish, redis_command
+from fixtures.provision.cleanup import ANONYMOUS_LABEL, expected_volume_prune, prunes_named_volumes
+from fixtures.provision.files import in_subnet, ipam_config, parse_hosts, parse_resolv_conf
+from fixtures.provision.ledger import KEEP_LABEL, keep_commands
+from fixtures.provision.spec import LabSpec
+from fixtures.provision.stages import StepBlocked, StepFailed, Steps
+from fixtures.sweep import Labelled, run_alive, stale
 from fixtures.labels import RunIdentity
 from grading.api import CheckFailed
 from selftest.faults import FAULTS, apply, fault_list
@@ -153,7 +153,7 @@ def test_steps_run_once_after_what_they_need() -> None:
     assert ran == ["a", "c", "b"]
 
 
-def test_a_failed_step_blocks_the_steps_that_need_it_as_check_failures() -> None:
+def test_a_failed_step_blocks_the_steps_that_need_it_naming_the_failed_step() -> None:
     steps = Steps()
 
     def boom() -> None:
@@ -161,10 +161,16 @@ def test_a_failed_step_blocks_the_steps_that_need_it_as_check_failures() -> None
 
     steps.add("a", (), boom)
     steps.add("b", ("a",), lambda: "B")
+    steps.add("c", ("b",), lambda: "C")
     with pytest.raises(StepFailed, match="engine said no"):
         steps.get("a")
-    with pytest.raises(CheckFailed, match="blocked: step 'a' failed"):
+    with pytest.raises(StepBlocked, match="step 'b' did not run") as blocked:
         steps.get("b")
+    assert not isinstance(blocked.value, CheckFailed)  # blocked, never the student's failure
+    assert blocked.value.by == "step a"
+    with pytest.raises(StepBlocked) as deeper:
+        steps.get("c")
+    assert deeper.value.by == "step a"  # the root step is named, however deep the chain
 
 
 def test_steps_reject_unknown_prerequisites() -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from grading import validate
 from grading.catalog import Catalog, parse_catalog
-from grading.render_junit import render_junit
-from grading.render_platforms import render_classroom, render_gradescope, render_json
-from grading.render_text import render_markdown, terminal_lines
+from grading.render.junit import render_junit
+from grading.render.platforms import render_classroom, render_gradescope, render_json
+from grading.render.text import render_markdown, terminal_lines
 from grading.rubric import parse_rubric
 from grading.scoring import GradeResult, ItemOutcome, RunMeta, grade
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grading.catalog import DEFAULT_DIR, load_catalog, missing_entries
-from grading.checkid import MODES, PARTS
+from grading.context import MODES, PARTS
 from grading.discover import scan
 from grading.rubric import DEFAULT_PATH, load_rubric
 

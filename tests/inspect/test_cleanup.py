@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from fixtures.engine import EngineInfo
-from fixtures.inspect import probing
-from fixtures.inspect_lab import prune_drift
-from fixtures.inspect_snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot
+from fixtures.inspect.plugin import probing
+from fixtures.inspect.rules import prune_drift
+from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot
 from fixtures.probes import Prober
 from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from fixtures.inspect import connected_view, fail_on, netns_target, probing, require_pattern
-from fixtures.inspect_http import AppReader
-from fixtures.inspect_lab import (
+from fixtures.inspect.plugin import connected_view, fail_on, netns_target, probing, require_pattern
+from fixtures.inspect.http import AppReader
+from fixtures.inspect.rules import (
     bridge_problem,
     carries_alias,
     image_problem,
@@ -22,7 +22,7 @@ from fixtures.inspect_lab import (
     require_on,
     run_problem,
 )
-from fixtures.inspect_snapshot import HostSnapshot
+from fixtures.inspect.snapshot import HostSnapshot
 from fixtures.probes import Prober
 from grading.api import CheckFailed
 

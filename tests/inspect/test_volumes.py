@@ -8,7 +8,7 @@ read-only probe mount and the write test is undone if it ever succeeds.
 
 from __future__ import annotations
 
-from fixtures.inspect import (
+from fixtures.inspect.plugin import (
     PATTERN,
     app_view,
     connected_view,
@@ -17,8 +17,8 @@ from fixtures.inspect import (
     require_pattern,
     whales_of,
 )
-from fixtures.inspect_http import AppReader, common_prefix
-from fixtures.inspect_lab import (
+from fixtures.inspect.http import AppReader, common_prefix
+from fixtures.inspect.rules import (
     data_mount,
     image_problem,
     mount_problem,
@@ -28,7 +28,7 @@ from fixtures.inspect_lab import (
     second_app,
     second_redis,
 )
-from fixtures.inspect_snapshot import LAB_VOLUME, HostSnapshot
+from fixtures.inspect.snapshot import LAB_VOLUME, HostSnapshot
 from fixtures.probes import Prober
 from grading.api import CheckFailed
 

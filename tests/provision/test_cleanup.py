@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.lab.cleanup import CleanupLab, Pruned, prunes_named_volumes
+from fixtures.provision.cleanup import CleanupLab, Pruned, prunes_named_volumes
 from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed
 
 

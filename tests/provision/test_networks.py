@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fixtures.lab.files import (
+from fixtures.provision.files import (
     address_on,
     exec_text,
     in_subnet,
@@ -23,7 +23,7 @@ from fixtures.lab.files import (
     parse_resolv_conf,
     read_file,
 )
-from fixtures.lab.networks import NetworksLab
+from fixtures.provision.networks import NetworksLab
 from fixtures.probes import Prober
 from grading.api import FACT_KEY, expect
 

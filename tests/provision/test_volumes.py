@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from fixtures.lab.app import holds
-from fixtures.lab.build import DATA
-from fixtures.lab.cleanup import ANONYMOUS_LABEL
-from fixtures.lab.volumes import (
+from fixtures.provision.app import holds
+from fixtures.provision.build import DATA
+from fixtures.provision.cleanup import ANONYMOUS_LABEL
+from fixtures.provision.volumes import (
     DUMP,
     RO_WHALE,
     Anon,

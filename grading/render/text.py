@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grading import i18n
-from grading.render_platforms import check_name, student_text
+from grading.render.platforms import check_name, student_text
 from grading.scoring import CheckResult, GradeResult
 
 _STYLE = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import xml.etree.ElementTree as ET
 
-from grading.render_platforms import num, student_text
+from grading.render.platforms import num, student_text
 from grading.scoring import CheckResult, GradeResult
 
 
