@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fixtures.facts import prune_drift
 from fixtures.inspect.http import AppReader, common_prefix, look
 from fixtures.inspect.rules import (
     app_url,
@@ -21,7 +22,6 @@ from fixtures.inspect.rules import (
     is_redis,
     mount_problem,
     port_problem,
-    prune_drift,
     published,
     run_problem,
     second_app,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from fixtures.inspect.plugin import connected_view, fail_on, netns_target, probing, require_pattern
 from fixtures.inspect.http import AppReader
+from fixtures.inspect.plugin import connected_view, fail_on, netns_target, probing, require_pattern
+from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import (
     bridge_problem,
     carries_alias,
@@ -23,8 +24,7 @@ from fixtures.inspect.rules import (
     run_problem,
 )
 from fixtures.inspect.snapshot import HostSnapshot
-from fixtures.probes import Prober
-from grading.api import CheckFailed
+from grading.api import CheckBlocked, CheckFailed
 
 
 def _address(lab_host: HostSnapshot, name: str, network: str) -> str:
@@ -64,12 +64,12 @@ def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) 
     require_pattern(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
 
 
-def test_dns_redis(lab_host: HostSnapshot, prober: Prober) -> None:
+def test_dns_redis(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """From moby-counter, redis resolves through 127.0.0.11 to redis's address."""
     app = require_container(lab_host, "moby-counter")
     expected = _address(lab_host, "redis", "moby-counter")
     with probing("query the DNS of moby-counter"):
-        answer = prober.dns(netns_target(app), "redis")
+        answer = host_probe.dns(app.image_id, netns_target(app), ["redis"])[0]
     if answer.addresses != (expected,):
         # Several addresses: another container on moby-counter also answers to redis,
         # and the app may talk to either.
@@ -107,12 +107,12 @@ def test_alias(lab_host: HostSnapshot) -> None:
         raise CheckFailed(f"redis2 has no alias redis on moby-counter2 (aliases: {aliases})")
 
 
-def test_dns_alias(lab_host: HostSnapshot, prober: Prober) -> None:
+def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """From moby-counter2, redis resolves to redis2's address on moby-counter2."""
     app2 = require_container(lab_host, "moby-counter2")
     expected = _address(lab_host, "redis2", "moby-counter2")
     with probing("query the DNS of moby-counter2"):
-        answer = prober.dns(netns_target(app2), "redis")
+        answer = host_probe.dns(app2.image_id, netns_target(app2), ["redis"])[0]
     own = {ep.ip for c in lab_host.on_network("moby-counter2") for ep in c.endpoints
            if ep.network == "moby-counter2"}
     strangers = [a for a in answer.addresses if a not in own]
@@ -123,7 +123,7 @@ def test_dns_alias(lab_host: HostSnapshot, prober: Prober) -> None:
         )
 
 
-def test_isolation(lab_host: HostSnapshot, prober: Prober) -> None:
+def test_isolation(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """moby-counter2 cannot reach redis on moby-counter by IP; the two subnets differ."""
     net1 = require_network(lab_host, "moby-counter")
     net2 = require_network(lab_host, "moby-counter2")
@@ -137,15 +137,16 @@ def test_isolation(lab_host: HostSnapshot, prober: Prober) -> None:
     app2 = require_container(lab_host, "moby-counter2")
     with probing("test reachability"):
         # A control from its own network first: a redis that does not answer proves nothing.
-        if not prober.tcp_connect(netns_target(app1), redis_ip, 6379, timeout=1.5):
-            raise CheckFailed(
-                f"cannot test isolation: redis ({redis_ip}:6379) does not answer "
+        # ping, as the handout does (docker exec moby-counter ping -c 3 redis).
+        if not host_probe.pings(app1.image_id, netns_target(app1), [redis_ip])[0]:
+            raise CheckBlocked(
+                f"cannot test isolation: redis ({redis_ip}) does not answer a ping "
                 "even from moby-counter"
             )
-        reached = prober.tcp_connect(netns_target(app2), redis_ip, 6379, timeout=0.75)
+        reached = host_probe.pings(app2.image_id, netns_target(app2), [redis_ip])[0]
     if reached:
         raise CheckFailed(
-            f"moby-counter2 reaches redis on moby-counter ({redis_ip}:6379): the networks are "
+            f"moby-counter2 reaches redis on moby-counter ({redis_ip}): the networks are "
             f"not isolated (moby-counter2 is on {', '.join(app2.network_names)})"
         )
 

@@ -8,16 +8,18 @@ read-only probe mount and the write test is undone if it ever succeeds.
 
 from __future__ import annotations
 
+from fixtures.inspect.http import AppReader, common_prefix
 from fixtures.inspect.plugin import (
     PATTERN,
     app_view,
     connected_view,
     fail_on,
+    probe_image,
     probing,
     require_pattern,
     whales_of,
 )
-from fixtures.inspect.http import AppReader, common_prefix
+from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import (
     data_mount,
     image_problem,
@@ -29,7 +31,6 @@ from fixtures.inspect.rules import (
     second_redis,
 )
 from fixtures.inspect.snapshot import LAB_VOLUME, HostSnapshot
-from fixtures.probes import Prober
 from grading.api import CheckFailed
 
 
@@ -70,11 +71,11 @@ def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) 
     require_pattern(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
 
 
-def test_persisted(lab_host: HostSnapshot, prober: Prober) -> None:
+def test_persisted(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """Volume redis_data holds a dump.rdb with data."""
     _volume(lab_host)
     with probing(f"read the volume {LAB_VOLUME}"):
-        files = prober.volume_files(LAB_VOLUME)
+        files = host_probe.volume_files(probe_image(lab_host, host_probe), LAB_VOLUME)
     size = files.get("dump.rdb", (None, ""))[0]
     if size is None:
         found = ", ".join(sorted(files)) or "nothing"
@@ -89,7 +90,7 @@ def test_second_redis(lab_host: HostSnapshot) -> None:
     fail_on(image_problem(c, "redis"), run_problem(c), mount_problem(c))
 
 
-def test_readonly(lab_host: HostSnapshot, prober: Prober) -> None:
+def test_readonly(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """The second redis mounts redis_data read-only: a write into its /data fails."""
     c = second_redis(lab_host)
     fail_on(mount_problem(c))
@@ -97,7 +98,7 @@ def test_readonly(lab_host: HostSnapshot, prober: Prober) -> None:
     if mount is not None and mount.rw:
         raise CheckFailed(f"{c.name} mounts {LAB_VOLUME} at /data read-write, expected :ro")
     with probing(f"test a write into {c.name}'s /data"):
-        failed, _ = prober.write_fails(c.id)
+        failed, _ = host_probe.write_fails(c.image_id, c.id)
     if not failed:
         raise CheckFailed(f"a write into {c.name}'s /data succeeded (undone): it is not read-only")
 
