@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ MAX_LISTED = 50  # garbage entries and differences listed per app
 MAX_PATTERN_W, MAX_PATTERN_H = 460, 420  # the pattern is scaled down to fit, never up
 PAD = 10
 MARGIN, COL_W, GAP = 12, 290, 24
-NAME, LINE = 28, 34  # characters of 12px monospace that fit a container box (first line: badge)
+CHAR_W = 7.3  # the advance of 12px monospace (DejaVu Sans Mono: 0.602 em), to cut lines
+NAME, LINE = 28, 34  # characters that fit a container box (first line: room for a badge)
+MAX_LEGEND = 20
 VOL_W, VOL_H = 210, 48
 MAX_COLUMNS, MAX_PER_COLUMN, MAX_VOLUMES, MAX_TEXT_ITEMS = 8, 16, 30, 300
 MAX_PATTERNS = 6  # apps whose pattern is drawn
@@ -515,6 +518,20 @@ def _bezier(p: Sequence[tuple[float, float]], t: float) -> tuple[float, float]:
     return x, y
 
 
+def _legend(titles: Mapping[int, str], width: float, top: float) -> tuple[list[str], float]:
+    """The failed checks' titles under the drawing, each after its badge: the marks on the
+    objects are numbers, their meaning is on the diagram too (and in each object's tooltip)."""
+    room = max(20, int((width - MARGIN * 2 - 44) / CHAR_W))
+    out, y = [], top
+    for number, title in list(titles.items())[:MAX_LEGEND]:
+        lines = textwrap.wrap(clean(title, 400), room) or [""]
+        out.append(f'<g data-flag="{number}">' + _badge(MARGIN, y, [number]) + "".join(
+            f'<text x="{_num(MARGIN + 44)}" y="{_num(y + 12 + 16 * i)}">{esc(line)}</text>'
+            for i, line in enumerate(lines)) + "</g>")
+        y += 16 * len(lines) + 6
+    return out, y + (MARGIN if out else 0)
+
+
 def _diagram(topo: _Topology, lang: str, titles: Mapping[int, str]) -> tuple[str, int]:
     cols = topo.columns()
     vols = topo.volume_nodes()
@@ -567,6 +584,7 @@ def _diagram(topo: _Topology, lang: str, titles: Mapping[int, str]) -> tuple[str
                           f'class="b">{esc(word)}</text>')
             if flags:
                 labels.append(_badge(lx + 14, ly - 8, flags))
+    legend, height = _legend(titles, width, height)
     alt = text("topology_alt", lang, nets=len(topo.networks), ctrs=len(topo.containers),
                vols=len(topo.volumes))
     out = [(f'<svg class="topology" role="img" aria-labelledby="topo-t" '
@@ -577,7 +595,7 @@ def _diagram(topo: _Topology, lang: str, titles: Mapping[int, str]) -> tuple[str
     out += [_node_svg(node, "ctr", lang, titles) for _, members in cols for node in members]
     out += [_node_svg(node, "vol", lang, titles) for node in vols]
     out += labels
-    return "".join(out) + "</svg>", topo.hidden
+    return "".join(out + legend) + "</svg>", topo.hidden
 
 
 def _as_text(topo: _Topology, lang: str) -> list[str]:

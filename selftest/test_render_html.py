@@ -241,6 +241,9 @@ def test_ro_mounts_are_dashed_and_labelled_and_failed_objects_are_marked() -> No
     assert "2 An app container on moby-counter2 answers and says connected: " \
         "container moby-counter2, network moby-counter2" in readable
     assert "⚠ 2 " in readable  # the SVG title of the flagged objects names the check
+    on_diagram = [a["data-flag"] for tag, a, stack in page.tags if tag == "g"
+                  and "data-flag" in a and "svg" in stack]
+    assert on_diagram == ["1", "2"]  # each check's badge and title, inside the diagram
 
 
 def test_objects_absent_from_the_host_are_drawn_as_absent() -> None:
