@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ class CdpError(AssertionError):
 class Browser:
     """A headless Chromium driven over its debugging pipe; ``close()`` always ends it."""
 
-    def __init__(self, binary: str, profile: Path, url: str) -> None:
+    def __init__(self, binary: str, profile: Path, url: str,
+                 extra_flags: Sequence[str] = ()) -> None:
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
 
@@ -55,13 +57,14 @@ class Browser:
         self.stderr_path = profile / "chromium.stderr"
         with open(self.stderr_path, "wb") as stderr:
             self.proc = subprocess.Popen(
-                [binary, *FLAGS, f"--user-data-dir={profile}", url],
+                [binary, *FLAGS, *extra_flags, f"--user-data-dir={profile}", url],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
                 pass_fds=(3, 4), preexec_fn=wire_fds,  # noqa: PLW1509 - only dup2, no locks
             )
         os.close(to_child_r)
         os.close(from_child_w)
         self._replies: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.events: list[dict[str, Any]] = []  # every event, in order (enable a domain first)
         self._next_id = 0
         threading.Thread(target=self._read, name="cdp-reader", daemon=True).start()
         self.session = ""
@@ -82,10 +85,12 @@ class Browser:
                 message = json.loads(raw)
                 if "id" in message:
                     self._replies.put(message)
+                else:
+                    self.events.append(message)
 
     def call(self, method: str, params: dict[str, Any] | None = None,
              session: bool = True, timeout: float = CALL_TIMEOUT_S) -> dict[str, Any]:
-        """Send one command and wait for its reply (events are dropped)."""
+        """Send one command and wait for its reply (events go to ``self.events``)."""
         self._next_id += 1
         ident = self._next_id
         message: dict[str, Any] = {"id": ident, "method": method, "params": params or {}}
