@@ -15,8 +15,11 @@ from typing import Any
 
 import pytest
 
-from grading.html_text import MARKS, TEXT
-from grading.render_html import CSS, MAX_DRAWN, parse_whale, render_html
+from grading.render.html import render_html
+from grading.render.html.markup import MAX_DRAWN
+from grading.render.html.page import CSS
+from grading.render.html.pattern import parse_whale
+from grading.render.html.text import MARKS, TEXT
 from selftest.html_samples import HEART, broken_report, correct_report
 
 URL_ATTRS = ("src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset",

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from grading.render_html import WHALE_H, WHALE_W, render_html
+from grading.render.html import render_html
+from grading.render.html.markup import WHALE_H, WHALE_W
 from selftest.html_samples import HEART, broken_report, correct_report
 from selftest.test_browser_cdp import Browser, CdpError, find_chromium
 
