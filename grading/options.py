@@ -20,7 +20,7 @@ from grading.context import LANGS
 from grading.rubric import DEFAULT_PATH as DEFAULT_RUBRIC
 from grading.scoring import MinSpec
 
-REPORT_FORMATS = ("json", "gradescope", "classroom", "junit", "markdown")
+REPORT_FORMATS = ("json", "gradescope", "classroom", "junit", "markdown", "html")
 
 
 class OptionError(ValueError):

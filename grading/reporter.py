@@ -22,8 +22,13 @@ from grading import api, i18n
 from grading.catalog import Catalog
 from grading.checkid import parse_nodeid
 from grading.options import GradingOptions, ReportSpec
+from grading.render.html import render_html_report
 from grading.render.junit import render_junit
-from grading.render.platforms import render_classroom, render_gradescope, render_json
+from grading.render.platforms import (
+    render_classroom,
+    render_gradescope,
+    render_json,
+)
 from grading.render.text import Line, render_markdown, terminal_lines
 from grading.rubric import Rubric
 from grading.scoring import GradeResult, ItemOutcome, RunMeta, grade
@@ -34,7 +39,12 @@ RENDERERS: dict[str, Callable[[GradeResult], str]] = {
     "classroom": render_classroom,
     "junit": render_junit,
     "markdown": render_markdown,
+    "html": render_html_report,
 }
+
+
+def _mapping(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
 
 
 @dataclass
@@ -176,6 +186,8 @@ class GradeReporter:
                             or "unix:///var/run/docker.sock"),
             engine_version=str(info["engine_version"]) if info.get("engine_version") else None,
             images=images if isinstance(images, dict) else None,
+            endpoint=_mapping(info.get("endpoint")),
+            observations=_mapping(info.get("observations")),
             started_at=self.started_at,
             duration_s=time.monotonic() - self.t0,
             fingerprint=self.fingerprint,

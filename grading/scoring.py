@@ -59,6 +59,8 @@ class RunMeta:
     docker_host: str | None = None
     engine_version: str | None = None
     images: Mapping[str, object] | None = None
+    endpoint: Mapping[str, object] | None = None  # how the engine was reached (transport, context)
+    observations: Mapping[str, object] | None = None  # patterns and topology, for the HTML report
     started_at: str = ""
     duration_s: float = 0.0
     fingerprint: str = ""

@@ -36,6 +36,7 @@ from fixtures.wait import wait_until
 SELFTEST_LABEL = "mobygrade.selftest"
 SECOND_REDIS = "redis-ro"  # the volumes part names no second redis: any name with the alias
 CLI_TIMEOUT_S = 60
+PRUNE_BUSY_TIMEOUT_S = 60.0  # the engine runs one prune at a time, host-wide
 CONNECT_TIMEOUT_S = 30  # the app reconnects with a backoff of at most 1 s (stand-in)
 PATTERN = ("100:100", "210:100", "320:100", "155:200", "265:200")  # five whales, two rows
 LATER = ("400:400",)  # a whale clicked after the second redis started
@@ -144,10 +145,19 @@ class StudentHost:
 
     # -- the CLI ----------------------------------------------------------
     def docker(self, *args: str, check: bool = True) -> str:
-        proc = subprocess.run(
-            ["docker", *args], env=self.env, capture_output=True, text=True,
-            timeout=CLI_TIMEOUT_S, check=False,
-        )
+        def once() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                ["docker", *args], env=self.env, capture_output=True, text=True,
+                timeout=CLI_TIMEOUT_S, check=False,
+            )
+
+        proc = once()
+        if "prune operation is already running" in proc.stderr:
+            # The engine runs one prune at a time, host-wide (another run's): the student
+            # would simply type it again.
+            proc = wait_until(lambda: (p if "prune operation is already running" not in
+                                       (p := once()).stderr else None),
+                              timeout=PRUNE_BUSY_TIMEOUT_S, what="the engine to accept a prune")
         if check and proc.returncode != 0:
             raise RuntimeError(f"docker {' '.join(args)}: {proc.stderr.strip() or proc.stdout.strip()}")
         return proc.stdout.strip()

@@ -218,9 +218,9 @@ def app_server(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.mark.parametrize("app_server", [{}], indirect=True)
 def test_look_reads_page_ping_whales_once(app_server: str) -> None:
     reader = AppReader()
-    view = reader.view(app_server)
+    view = reader.view("moby-counter", app_server)
     assert view.answers and view.connected and view.whales == ("1:1", "2:2")
-    assert reader.view(app_server) is view
+    assert reader.view("moby-counter", app_server) is view
 
 
 @pytest.mark.parametrize("app_server", [{"connected": False}], indirect=True)

@@ -59,6 +59,7 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
         "docker_host": meta.docker_host,
         "engine_version": meta.engine_version,
         "images": dict(meta.images) if meta.images is not None else None,
+        "endpoint": dict(meta.endpoint) if meta.endpoint is not None else None,
         "score": num(result.score),
         "max_score": num(result.max_score),
         "min_score": num(result.min_score),
@@ -77,6 +78,7 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
             for c in result.categories
         ],
         "checks": [check_dict(check) for check in result.checks],
+        "observations": dict(meta.observations) if meta.observations is not None else None,
     }
 
 
