@@ -38,6 +38,7 @@ MODES = ("provision", "inspect")
 PARTS = ("networks", "volumes", "cleanup")  # the lab's parts = inspect mode's checkpoints
 LANGS = ("fr", "en")
 IMAGE_SOURCES = ("hub", "local", "auto")
+APP_READS = ("auto", "grader", "engine")  # inspect: where the apps' pages are read from
 
 
 def check_module(part: str) -> str:
@@ -61,6 +62,7 @@ class LabSettings:
     checkpoint: str | None = None
     images: str = "auto"
     keep: bool = False
+    app_reads: str = "auto"
 
 
 SETTINGS_KEY = pytest.StashKey[LabSettings]()

@@ -78,13 +78,14 @@ class Graded:
         return next((str(c["message"]) for c in checks if c["id"] == check_id), "")
 
 
-def grade(checkpoint: str, docker_host: str, *extra: str) -> Graded:
-    """Run the grader as a student would, with ``DOCKER_HOST=docker_host``; read its JSON report."""
+def grade(checkpoint: str, docker_host: str, *extra: str,
+          env: dict[str, str] | None = None) -> Graded:
+    """Run the grader as a student would, with ``DOCKER_HOST=docker_host`` (and ``env``)."""
     import time
 
     with tempfile.TemporaryDirectory(prefix="mg-inspect-") as tmp:
         report_path = os.path.join(tmp, "report.json")
-        env = {**os.environ, "DOCKER_HOST": docker_host}
+        env = {**os.environ, "DOCKER_HOST": docker_host, **(env or {})}
         started = time.monotonic()
         proc = subprocess.Popen(
             ["python", "-m", "pytest", "--lab-mode=inspect", f"--checkpoint={checkpoint}",

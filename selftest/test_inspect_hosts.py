@@ -30,6 +30,7 @@ from selftest.student_hosts import (
     one_student_at_a_time,
 )
 from selftest.tcp_proxy import TcpProxy
+from selftest.transports import SshEndpoint, make_ca, require, ssh_endpoint, tls_endpoint
 
 pytestmark = pytest.mark.selftest_docker
 
@@ -51,6 +52,7 @@ class Case:
     not_passed: dict[str, str] = field(default_factory=dict)  # check name -> status
     volatile: tuple[str, ...] = ()  # containers that change by themselves (a restart loop)
     tcp: bool = True  # also graded through tcp:// (the issue's list; the rest: unix only)
+    remote: bool = False  # also through ssh, TLS (REQUESTS_CA_BUNDLE set) and engine-side reads
     max_wall_s: float = 30.0  # bounded, even for faults
 
     @property
@@ -65,7 +67,7 @@ class Case:
 F, B = "failed", "blocked"
 CASES = [
     # networks: the correct host, then one mistake each; every check fails in at least one case
-    Case("networks"),
+    Case("networks", remote=True),
     Case("networks", "first_network_misnamed",
          {"moby_counter_network": F, "redis_container": F, "app_container": F,
           "app_connected": B, "pattern": B, "dns_redis": B, "isolation": F}, tcp=False),
@@ -90,7 +92,7 @@ CASES = [
          volatile=("redis",)),
     Case("networks", "app_hangs", {"app_connected": F, "pattern": B}),
     # volumes
-    Case("volumes"),
+    Case("volumes", remote=True),
     Case("volumes", "volume_misnamed",
          {"redis_data": F, "redis_mount": B, "persisted": B, "second_redis": B, "readonly": B,
           "app2": B, "same_pattern": B}, tcp=False),
@@ -104,7 +106,7 @@ CASES = [
     Case("volumes", "redis_not_on_redis_data",
          {"redis_mount": F, "persisted": F, "same_pattern": F}),
     # cleanup
-    Case("cleanup"),
+    Case("cleanup", remote=True),
     Case("cleanup", "volume_left", {"volumes": F}),
     Case("cleanup", "stopped_container_left", {"containers": F, "networks": F}),
     Case("cleanup", "orphan_anonymous_volume", {"volumes": F}),
@@ -122,6 +124,22 @@ def tcp_host() -> Iterator[str]:
     """``tcp://127.0.0.1:PORT`` forwarding to the local engine's socket."""
     with TcpProxy(LOCAL.removeprefix("unix://")) as proxy:
         yield proxy.url
+
+
+@pytest.fixture(scope="module")
+def ssh_host() -> Iterator[SshEndpoint]:
+    """A real sshd on loopback whose sessions reach the local engine (docker system dial-stdio)."""
+    with ssh_endpoint(LOCAL.removeprefix("unix://")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module")
+def tls_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A TLS endpoint with client certificates, graded with an unrelated REQUESTS_CA_BUNDLE."""
+    foreign = tmp_path_factory.mktemp("foreign-ca")
+    bundle, _ = make_ca(require("openssl"), foreign, "unrelated")
+    with tls_endpoint(LOCAL.removeprefix("unix://")) as endpoint:
+        yield {**endpoint.env(), "REQUESTS_CA_BUNDLE": str(bundle), "CURL_CA_BUNDLE": str(bundle)}
 
 
 @pytest.fixture
@@ -155,7 +173,7 @@ def _without_foreign_volumes(case: Case, run: Graded, student: StudentHost) -> t
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_host: str,
-                      docker_client: docker.DockerClient) -> None:
+                      docker_client: docker.DockerClient, request: pytest.FixtureRequest) -> None:
     BUILDERS[case.checkpoint](student, case.mistake)
 
     def snapshot() -> dict[str, object]:
@@ -163,9 +181,17 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
                            volatile=case.volatile)
 
     before = snapshot()
-    transports = [("unix", LOCAL)] + ([("tcp", tcp_host)] if case.tcp else [])
-    for transport, url in transports:
-        run = grade(case.checkpoint, url)
+    transports: list[tuple[str, str, dict[str, str], tuple[str, ...]]] = [("unix", LOCAL, {}, ())]
+    if case.tcp:
+        transports.append(("tcp", tcp_host, {}, ()))
+    if case.remote:
+        ssh: SshEndpoint = request.getfixturevalue("ssh_host")
+        tls: dict[str, str] = request.getfixturevalue("tls_host")
+        transports += [("ssh", ssh.docker_host, ssh.env(), ()),
+                       ("tls", tls["DOCKER_HOST"], tls, ()),
+                       ("engine reads", LOCAL, {}, ("--app-reads=engine",))]
+    for transport, url, env, extra in transports:
+        run = grade(case.checkpoint, url, *extra, env=env)
         shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
         assert run.report, f"{transport}: no JSON report\n{shown}"
         statuses, foreign = _without_foreign_volumes(case, run, student)
@@ -179,6 +205,13 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
         else:
             assert score == top and run.returncode == 0, shown
         assert "Traceback" not in run.output, shown
+        endpoint = run.report.get("endpoint") or {}
+        assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
+            transport, "unix"), f"{transport}: the report names {endpoint}"
+        sources = [p["source"] for p in (run.report.get("observations") or {}).get("patterns", [])]
+        if transport == "engine reads":
+            assert all(s.endswith("(engine)") for s in sources), sources
+            assert sources or case.checkpoint == "cleanup", "no app was read"
         assert run.wall_s < case.max_wall_s, shown
         leftovers = docker_client.containers.list(
             all=True, filters={"label": f"mobygrade.pid={run.pid}"}, ignore_removed=True
