@@ -1,6 +1,7 @@
 """What graded checks and fixtures use to speak to the grading plugin.
 
-- ``raise CheckFailed(msg)`` (or a plain ``assert``) fails the check. Raised from
+- ``raise CheckFailed(says("key", value=...))`` (or a plain ``assert``) fails the
+  check; every sentence is a key of ``grading/catalog/messages.toml`` (fr and en). Raised from
   a *fixture* it still counts as the student's failure (status ``failed``), not
   a suite error: fixtures use it for "the student's object is missing".
 - ``partial(0.5, msg)`` fails the check with a fraction of its points.
@@ -10,14 +11,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NoReturn
 
 from grading import context
+from grading.messages import Message, says
+
+__all__ = ["CheckBlocked", "CheckFailed", "Message", "PartialCredit", "expect", "partial", "says"]
 
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned
 STATUS_KEY = "mobygrade.status"  # forced status: "failed" for a CheckFailed raised in setup
-DRIFT_KEY = "mobygrade.drift"  # str: a lab-drift note (the lab's text vs today's software)
-FACT_KEY = "mobygrade.fact"  # str: an informational fact (engine version, prune semantics)
+DRIFT_KEY = "mobygrade.drift"  # Text: a lab-drift note (the lab's text vs today's software)
+FACT_KEY = "mobygrade.fact"  # Text: an informational fact (engine version, prune semantics)
+OBJECTS_KEY = "mobygrade.objects"  # list[str]: what a failed check is about (set by the plugin)
 
 # Set by grading.plugin itself (worker side), read by its reporter (controller side).
 MESSAGE_KEY = "mobygrade.message"  # str: the failure/skip text, one per phase
@@ -29,22 +35,33 @@ RUN_INFO_PROP = "mobygrade.run_info"  # dict: this process's run info, for the r
 RUN_INFO_KEY = context.RUN_INFO_KEY
 
 
+Text = str | Message  # a sentence of the catalog (grading.messages.says) or plain data
+
+
 class CheckFailed(AssertionError):
     """The student's lab (or the host) does not do what the check expects.
 
-    ``message`` says expected versus found; the hint comes from the catalog.
+    ``message`` says expected versus found (a :class:`Message`, shown in the run's
+    language); the hint comes from the catalog. ``objects`` names what the failure
+    is about (``container:redis2``, ``network:moby-counter2``, ``volume:redis_data``,
+    ``mount:redis2:/data``): the HTML report marks them on its diagram.
     """
 
     fraction: float = 0.0
+
+    def __init__(self, message: Text = "", *, objects: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.objects = tuple(objects)
 
 
 class PartialCredit(CheckFailed):
     """A failed check that still earns ``fraction`` of its points."""
 
-    def __init__(self, fraction: float, message: str) -> None:
+    def __init__(self, fraction: float, message: Text, *, objects: Sequence[str] = ()) -> None:
         if not 0.0 <= fraction <= 1.0:
             raise ValueError(f"fraction must lie in [0, 1], got {fraction}")
-        super().__init__(message)
+        super().__init__(message, objects=objects)
         self.fraction = fraction
 
 
@@ -55,17 +72,18 @@ class CheckBlocked(Exception):
     names what blocked it (a provision step, a check) when there is one.
     """
 
-    def __init__(self, reason: str, by: str | None = None) -> None:
+    def __init__(self, reason: Text, by: str | None = None) -> None:
         super().__init__(reason)
+        self.message = reason
         self.by = by
 
 
-def expect(condition: object, message: str) -> None:
+def expect(condition: object, message: Text) -> None:
     """Fail the current check with ``message`` (expected versus found) unless ``condition``."""
     if not condition:
         raise CheckFailed(message)
 
 
-def partial(fraction: float, message: str) -> NoReturn:
+def partial(fraction: float, message: Text) -> NoReturn:
     """Fail the current check, granting ``fraction`` of its points."""
     raise PartialCredit(fraction, message)

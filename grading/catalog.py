@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grading.context import LANGS, MODES, PARTS
+from grading.messages import MessagesError, format_message, load_messages
 
 _KEYS = ("lab_step", "title", "hint")
 DEFAULT_DIR = Path(__file__).with_name("catalog")
@@ -51,6 +52,11 @@ class CheckText:
 @dataclass(frozen=True)
 class Catalog:
     entries: Mapping[tuple[str, str], CatalogEntry] = field(default_factory=dict)
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def say(self, value: object, lang: str) -> str:
+        """A :class:`grading.messages.Message` (or plain text) in ``lang``."""
+        return format_message(value, lang, self.messages)
 
     def text(self, mode: str, check_id: str, lang: str) -> CheckText:
         """Title, hint and lab step of a check; the other language, then the id, as fallbacks."""
@@ -109,7 +115,11 @@ def load_catalog(directory: Path) -> Catalog:
         except (OSError, UnicodeDecodeError) as exc:
             raise CatalogError(f"catalog {path}: cannot read it ({exc})") from None
         entries.update(parse_catalog(text, mode, str(path)))
-    return Catalog(entries=entries)
+    try:
+        messages = load_messages(directory, DEFAULT_DIR)
+    except MessagesError as exc:
+        raise CatalogError(str(exc)) from None
+    return Catalog(entries=entries, messages=messages)
 
 
 def missing_entries(catalog: Catalog, checks: Iterable[tuple[str, str]]) -> list[str]:

@@ -24,6 +24,7 @@ images (``fixtures.images.plugin.resolve``) -> :func:`record` -> ``RUN_INFO_KEY`
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,11 @@ ENGINE_KEY: pytest.StashKey[Engine | EngineUnavailable] = pytest.StashKey()
 IMAGES_KEY: pytest.StashKey[LabImages] = pytest.StashKey()
 EXIT_STATUS_KEY = pytest.StashKey[int]()  # a run stopped before its checks (no engine)
 
+# The run's language and its sentences: ``say(config, message)`` gives any text a person
+# reads (grading.messages.Message, or plain data) in the run's language. Set by the
+# grading plugin in pytest_configure; without it (no grading plugin) messages show in English.
+SAY_KEY: pytest.StashKey[Callable[[object], str]] = pytest.StashKey()
+
 # What the reports say about the run, as plain JSON data (it crosses xdist workers
 # in report.user_properties). Keys: docker_host, endpoint, engine_version, images,
 # observations, not_graded. Fixtures write it through record().
@@ -80,6 +86,12 @@ RUN_INFO_KEY = pytest.StashKey[dict[str, Any]]()
 def settings(config: pytest.Config) -> LabSettings | None:
     """The run's lab settings, or None when the lab plugin is not loaded."""
     return config.stash.get(SETTINGS_KEY, None)
+
+
+def say(config: pytest.Config, value: object) -> str:
+    """``value`` (a Message, or plain text) as the person running the suite reads it."""
+    speak = config.stash.get(SAY_KEY, None)
+    return speak(value) if speak is not None else str(value)
 
 
 def record(config: pytest.Config, **values: Any) -> None:

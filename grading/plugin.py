@@ -11,7 +11,7 @@ keeps pytest's exit status.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,10 @@ class GradingState:
     catalog: Catalog
     known: KnownChecks
     finished: dict[tuple[str, str], bool] = field(default_factory=dict)  # check -> passed so far
+
+    def say(self, value: object) -> str:
+        """A sentence (or plain text) in the run's language."""
+        return self.catalog.say(value, self.opts.lang)
     sent_run_info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,7 +76,9 @@ def pytest_configure(config: pytest.Config) -> None:
         catalog = load_catalog(opts.catalog_dir)
     except (OptionError, RubricError, CatalogError) as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[state_key] = GradingState(opts, rubric, catalog, known)
+    state = GradingState(opts, rubric, catalog, known)
+    config.stash[state_key] = state
+    config.stash[context.SAY_KEY] = state.say
     if hasattr(config, "workerinput"):  # xdist worker: the controller reports
         return
 
@@ -132,14 +138,15 @@ def assertion_message(text: str) -> str:
     return text
 
 
-def _describe(item: pytest.Item, call: pytest.CallInfo[None]) -> tuple[str, float, str]:
-    """(status, fraction, message) of one phase that raised."""
+def _describe(item: pytest.Item, call: pytest.CallInfo[None],
+              say: Callable[[object], str]) -> tuple[str, float, str]:
+    """(status, fraction, message) of one phase that raised; sentences in the run's language."""
     assert call.excinfo is not None
     exc = call.excinfo.value
     if isinstance(exc, api.CheckFailed):
-        return "failed", exc.fraction, str(exc)
+        return "failed", exc.fraction, say(exc.message if exc.message != "" else exc)
     if isinstance(exc, api.CheckBlocked):
-        return "blocked", 0.0, str(exc)
+        return "blocked", 0.0, say(exc.message)
     if isinstance(exc, (pytest.skip.Exception, pytest.xfail.Exception)):
         blocked = item.stash.get(_blocked_key, None)
         if blocked and call.when == "setup":
@@ -186,8 +193,15 @@ def pytest_runtest_makereport(
         state.finished[key] = False
     elif report.when == "call":
         state.finished.setdefault(key, True)
+    say = state.say
+    for index, (name, value) in enumerate(props):
+        if name in (api.DRIFT_KEY, api.FACT_KEY) and not isinstance(value, str):
+            props[index] = (name, say(value))  # crosses xdist as text in the run's language
     if call.excinfo is not None:
-        status, fraction, message = _describe(item, call)
+        status, fraction, message = _describe(item, call, say)
+        objects = getattr(call.excinfo.value, "objects", ())
+        if objects:
+            props.append((api.OBJECTS_KEY, list(objects)))
         if hasattr(report, "wasxfail"):
             status = "skipped"
         props.append((api.STATUS_KEY, status))

@@ -55,6 +55,7 @@ class _Item:
     phases: dict[str, tuple[str, float, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
     blocked_by: str | None = None
     duration_s: float = 0.0
     filename: str = ""
@@ -78,6 +79,7 @@ class _Item:
             nodeid=self.nodeid, mode=ref.mode, check_id=ref.id, status=status,
             fraction=fraction, message=message, duration_s=self.duration_s,
             notes=tuple(dict.fromkeys(self.notes)), facts=tuple(dict.fromkeys(self.facts)),
+            objects=tuple(dict.fromkeys(self.objects)),
             blocked_by=self.blocked_by, filename=self.filename, line_no=self.line_no,
         )
 
@@ -162,6 +164,8 @@ class GradeReporter:
                 item.notes.append(str(value))
             elif key == api.FACT_KEY:
                 item.facts.append(str(value))
+            elif key == api.OBJECTS_KEY and isinstance(value, list):
+                item.objects.extend(str(v) for v in value)
             elif key == api.BLOCKED_KEY:
                 item.blocked_by = str(value)
             elif key == api.RUN_INFO_PROP and isinstance(value, dict):

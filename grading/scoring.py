@@ -34,6 +34,7 @@ class ItemOutcome:
     duration_s: float = 0.0
     notes: tuple[str, ...] = ()  # lab drift
     facts: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()  # what a failure is about (container:redis2, ...)
     blocked_by: str | None = None
     filename: str = ""
     line_no: int = 0
@@ -82,6 +83,7 @@ class CheckResult:
     duration_s: float = 0.0
     notes: tuple[str, ...] = ()
     facts: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()  # what a failure is about (container:redis2, ...)
     blocked_by: str | None = None
     nodeids: tuple[str, ...] = ()
     filename: str = ""
@@ -141,6 +143,7 @@ def _merge(items: Sequence[ItemOutcome]) -> ItemOutcome:
         duration_s=sum(i.duration_s for i in items),
         notes=tuple(dict.fromkeys(n for i in items for n in i.notes)),
         facts=tuple(dict.fromkeys(f for i in items for f in i.facts)),
+        objects=tuple(dict.fromkeys(o for i in items for o in i.objects)),
         blocked_by=next((i.blocked_by for i in items if i.blocked_by), None),
         filename=first.filename,
         line_no=first.line_no,
@@ -229,6 +232,7 @@ def grade(
                 duration_s=round(own.duration_s, 3),
                 notes=own.notes,
                 facts=own.facts,
+                objects=own.objects if status in ("failed", "error") else (),
                 blocked_by=blocker[key] if status == "blocked" else None,
                 nodeids=tuple(dict.fromkeys(i.nodeid for i in grouped[key])),
                 filename=own.filename,

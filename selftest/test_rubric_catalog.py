@@ -73,3 +73,35 @@ def test_each_graded_scale_is_whole_points() -> None:
     assert {part: totals.get(("inspect", part)) for part in PARTS} == {
         "networks": 20, "volumes": 20, "cleanup": 6}
     assert all(value == int(value) for value in totals.values())
+
+
+def test_every_message_has_both_languages_with_the_same_values() -> None:
+    from grading.catalog import DEFAULT_DIR
+    from grading.messages import load_messages
+
+    messages = load_messages(DEFAULT_DIR)
+    assert messages, "grading/catalog/messages.toml holds no sentence"
+    for key, texts in messages.items():
+        assert texts["fr"].strip() and texts["en"].strip(), key
+
+
+def test_a_message_missing_a_language_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    import pytest as _pytest
+
+    from grading.messages import MessagesError, parse_messages
+
+    with _pytest.raises(MessagesError, match=r'\["inspect.x"\] has no en text'):
+        parse_messages('["inspect.x"]\nfr = "bonjour {a}"\n', "m.toml")
+    with _pytest.raises(MessagesError, match="different values"):
+        parse_messages('["inspect.x"]\nfr = "bonjour {a}"\nen = "hello {b}"\n', "m.toml")
+
+
+def test_a_message_is_shown_in_the_run_language_with_nested_sentences() -> None:
+    from grading.messages import format_message, says
+
+    texts = {"outer": {"fr": "échec : {cause}", "en": "failed: {cause}"},
+             "inner": {"fr": "{name} arrêté", "en": "{name} stopped"}}
+    message = says("outer", cause=says("inner", name="redis"))
+    assert format_message(message, "fr", texts) == "échec : redis arrêté"
+    assert format_message(message, "en", texts) == "failed: redis stopped"
+    assert format_message("plain data", "fr", texts) == "plain data"

@@ -42,6 +42,7 @@ def check_dict(check: CheckResult) -> dict[str, Any]:
         "blocked_by": check.blocked_by,
         "notes": list(check.notes),
         "facts": list(check.facts),
+        "objects": list(check.objects),
         "visibility": check.visibility,
         "nodeids": list(check.nodeids),
     }

@@ -1,0 +1,111 @@
+"""Sentences a person reads, in French and English, kept in ``grading/catalog/messages.toml``.
+
+A check, fixture or plugin never writes an English or French sentence itself:
+it says which sentence, with its values (``says("inspect.container_missing",
+name="redis")``), and the sentence is put in the run's language where it is
+shown (the grading plugin, the reports, the ``mobygrade:`` lines). A value may
+itself be a :class:`Message` (a cause inside a sentence). A plain ``str`` is
+passed through unchanged: data (a container name, an engine's own error text).
+
+The file's format::
+
+    ["inspect.container_missing"]
+    fr = "aucun conteneur nommé {name}"
+    en = "no container named {name}"
+
+Both languages are required: a missing one is a usage error naming the entry.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from grading.context import LANGS
+
+FILE = "messages.toml"
+
+
+class MessagesError(ValueError):
+    """A messages file that cannot be used; ``str()`` is one line naming the entry."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """One sentence of the catalog and its values, not yet in a language."""
+
+    key: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:  # only where no language is known (a debugger, a log)
+        return format_message(self, "en", {})
+
+
+def says(key: str, **params: object) -> Message:
+    """The sentence ``key`` with ``params``, to be shown in the run's language."""
+    return Message(key, tuple(sorted(params.items())))
+
+
+Texts = Mapping[str, Mapping[str, str]]  # key -> lang -> template
+
+
+def format_message(value: object, lang: str, texts: Texts) -> str:
+    """``value`` in ``lang``: a Message through its template (its Message values too)."""
+    if not isinstance(value, Message):
+        return str(value)
+    template = (texts.get(value.key) or {}).get(lang)
+    params = {name: format_message(v, lang, texts) for name, v in value.params}
+    if template is None:  # an unknown key: never hide what was meant
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        return f"{value.key}({shown})"
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return f"{template} {params}"
+
+
+def parse_messages(text: str, source: str) -> dict[str, dict[str, str]]:
+    """The sentences of one file; each needs ``fr`` and ``en`` with the same placeholders."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MessagesError(f"messages {source}: not valid TOML ({exc})") from None
+    out: dict[str, dict[str, str]] = {}
+    for key, raw in data.items():
+        where = f"messages {source}: [\"{key}\"]"
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            raise MessagesError(f"{where} must be {{ fr = \"...\", en = \"...\" }}")
+        missing = [lang for lang in LANGS if not str(raw.get(lang, "")).strip()]
+        if missing:
+            raise MessagesError(f"{where} has no {' or '.join(missing)} text")
+        unknown = sorted(set(raw) - set(LANGS))
+        if unknown:
+            raise MessagesError(f"{where} unknown language {unknown[0]!r}; use fr and en")
+        fields = {lang: _fields(raw[lang]) for lang in LANGS}
+        if fields["fr"] != fields["en"]:
+            raise MessagesError(f"{where} fr and en use different values: "
+                                f"{sorted(fields['fr'])} vs {sorted(fields['en'])}")
+        out[key] = {lang: raw[lang] for lang in LANGS}
+    return out
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def load_messages(directory: Path, default: Path | None = None) -> dict[str, dict[str, str]]:
+    """The suite's sentences (``default``), overridden by ``<directory>/messages.toml``."""
+    out: dict[str, dict[str, str]] = {}
+    for folder in dict.fromkeys(p for p in (default, directory) if p is not None):
+        path = folder / FILE
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MessagesError(f"messages {path}: cannot read it ({exc})") from None
+        out.update(parse_messages(text, str(path)))
+    return out
