@@ -288,8 +288,11 @@ def test_error_notrun_skipped_and_informational(known) -> None:
     ])
     by_id = {c.check_id: c for c in result.checks}
     assert by_id["networks.moby_counter2_network"].message.startswith("the suite's fault")
-    assert by_id["networks.isolation"].status == "skipped"
+    assert by_id["networks.isolation"].status == "notrun"
     assert "not run" in by_id["networks.isolation"].message
+    assert by_id["networks.isolation"].hint == ""  # nothing was measured: no hint
+    assert result.incomplete is not None and result.incomplete.causes == ("not_run",)
+    assert result.incomplete.not_run == ("networks.isolation",)
     assert by_id["networks.extra"].informational and by_id["networks.extra"].max_score == 0
     assert result.max_score == 5
 
