@@ -39,6 +39,20 @@ _STRINGS: dict[str, dict[str, str]] = {
         "fr": "non exécutée : la session s'est arrêtée avant",
         "en": "not run: the session stopped before it",
     },
+    "incomplete": {"fr": "Évaluation incomplète", "en": "Incomplete run"},
+    "incomplete_interrupted": {
+        "fr": "session interrompue (Ctrl-C)",
+        "en": "session interrupted (Ctrl-C)",
+    },
+    "incomplete_stopped": {
+        "fr": "session arrêtée avant la fin ({detail})",
+        "en": "session stopped early ({detail})",
+    },
+    "incomplete_not_run": {
+        "fr": "{count} vérification(s) non exécutée(s)",
+        "en": "{count} check(s) not run",
+    },
+    "not_run_ids": {"fr": "Non exécutées", "en": "Not run"},
     "hint": {"fr": "Indice", "en": "Hint"},
     "lab_step": {"fr": "Étape", "en": "Lab step"},
     "drift": {"fr": "Écart avec le sujet", "en": "Lab drift"},
@@ -74,6 +88,7 @@ MARKS: dict[str, dict[str, str]] = {
     "blocked": {"fr": "bloqué", "en": "blocked"},
     "error": {"fr": "erreur", "en": "error"},
     "skipped": {"fr": "ignoré", "en": "skipped"},
+    "notrun": {"fr": "non exécuté", "en": "not run"},
 }
 
 
@@ -84,9 +99,14 @@ def text(key: str, lang: str, **values: object) -> str:
 
 
 def mark(kind: str, lang: str) -> str:
-    """The word for a check's mark: passed, partial, failed, blocked, error, skipped."""
+    """The word for a check's mark: passed, partial, failed, blocked, error, skipped, notrun."""
     words: Mapping[str, str] = MARKS[kind]
     return words.get(lang, words["fr"])
+
+
+def incomplete_line(reason: str, lang: str) -> str:
+    """``Incomplete run: <reason>`` (``Évaluation incomplète : …``)."""
+    return f"{text('incomplete', lang)}{colon(lang)}{reason}"
 
 
 def colon(lang: str) -> str:

@@ -133,6 +133,8 @@ class GradeReporter:
         self.written: list[ReportSpec] = []
         self.failures: list[str] = []
         self.github_output = False
+        self.interrupted = False  # Ctrl-C (a KeyboardInterrupt anywhere in the session)
+        self.stopped: str | None = None  # pytest's reason for stopping early (-x, xdist)
 
     def _item(self, nodeid: str) -> _Item:
         return self.items.setdefault(nodeid, _Item(nodeid))
@@ -171,6 +173,14 @@ class GradeReporter:
             elif key == api.RUN_INFO_PROP and isinstance(value, dict):
                 self.run_info.update(value)
 
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """Ctrl-C, or pytest's own early stop (xdist's -x ends the session as Interrupted)."""
+        if excinfo.errisinstance(KeyboardInterrupt) and \
+                not excinfo.errisinstance(pytest.Session.Interrupted):
+            self.interrupted = True
+        else:
+            self.stopped = str(excinfo.value) or type(excinfo.value).__name__
+
     def build(self) -> GradeResult | None:
         """The grade of what ran, or None when no graded check was in the session."""
         if not self.items or self.config.option.collectonly:
@@ -198,7 +208,7 @@ class GradeReporter:
         )
         return grade(
             outcomes, self.rubric, self.catalog, meta, self.opts.minimum,
-            self.available(mode, checkpoint),
+            self.available(mode, checkpoint), interrupted=self.interrupted, stopped=self.stopped,
         )
 
     def write_reports(self, result: GradeResult) -> None:
@@ -209,7 +219,8 @@ class GradeReporter:
                 spec.path.parent.mkdir(parents=True, exist_ok=True)
                 append = spec.fmt == "markdown" and summary_file and \
                     Path(summary_file).resolve() == spec.path.resolve()
-                with open(spec.path, "a" if append else "w", encoding="utf-8") as out:
+                with open(spec.path, "a" if append else "w", encoding="utf-8",
+                          errors="replace") as out:
                     out.write(text if spec.fmt != "classroom" else text + "\n")
                 self.written.append(spec)
                 if spec.fmt == "classroom" and not self.github_output:
@@ -229,6 +240,11 @@ class GradeReporter:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Grade, write the reports and set the exit status (0: minimum reached, else 1)."""
+        stop = session.shouldfail or session.shouldstop  # -x/--maxfail: "stopping after 1 failures"
+        if stop and not self.stopped:
+            self.stopped = str(stop) if isinstance(stop, str) else "stop"
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED and not self.stopped:
+            self.interrupted = True
         self.result = self.build()
         if self.result is None:
             return
