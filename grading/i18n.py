@@ -40,6 +40,11 @@ _STRINGS: dict[str, dict[str, str]] = {
         "en": "not run: the session stopped before it",
     },
     "incomplete": {"fr": "Évaluation incomplète", "en": "Incomplete run"},
+    "not_graded": {"fr": "Non noté", "en": "Not graded"},
+    "min_not_graded": {
+        "fr": "aucune note : corrigez la cause ci-dessus et relancez",
+        "en": "no grade: fix the cause above and run again",
+    },
     "incomplete_interrupted": {
         "fr": "session interrompue (Ctrl-C)",
         "en": "session interrupted (Ctrl-C)",
@@ -102,6 +107,11 @@ def mark(kind: str, lang: str) -> str:
     """The word for a check's mark: passed, partial, failed, blocked, error, skipped, notrun."""
     words: Mapping[str, str] = MARKS[kind]
     return words.get(lang, words["fr"])
+
+
+def not_graded_line(reason: str, lang: str) -> str:
+    """``Not graded: <reason>`` (``Non noté : …``): a host that could not be graded has no score."""
+    return f"{text('not_graded', lang)}{colon(lang)}{reason}"
 
 
 def incomplete_line(reason: str, lang: str) -> str:

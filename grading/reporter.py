@@ -43,6 +43,13 @@ RENDERERS: dict[str, Callable[[GradeResult], str]] = {
 }
 
 
+def _reason(value: object) -> str | None:
+    """``{"reason": ...}`` (or a plain reason) of a host that could not be graded."""
+    if isinstance(value, dict):
+        value = value.get("reason")
+    return str(value) if value else None
+
+
 def _mapping(value: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
@@ -183,13 +190,17 @@ class GradeReporter:
 
     def build(self) -> GradeResult | None:
         """The grade of what ran, or None when no graded check was in the session."""
-        if not self.items or self.config.option.collectonly:
+        info = {**self.run_info, **self.local_run_info()}
+        not_graded = _reason(info.get("not_graded"))
+        if self.config.option.collectonly or not (self.items or not_graded):
             return None
         outcomes = [item.outcome() for item in self.items.values()]
         mode, checkpoint = self.run_settings()
         modes = {outcome.mode for outcome in outcomes}
         mode = mode or (modes.pop() if len(modes) == 1 else "provision")
-        info = {**self.run_info, **self.local_run_info()}
+        if not outcomes:  # the host could not be reached: every check of the run, not run
+            outcomes = [ItemOutcome(nodeid="", mode=mode, check_id=check_id, status="notrun")
+                        for check_id in self.available(mode, checkpoint)]
         images = info.get("images")
         meta = RunMeta(
             lab=self.rubric.lab,
@@ -202,6 +213,7 @@ class GradeReporter:
             images=images if isinstance(images, dict) else None,
             endpoint=_mapping(info.get("endpoint")),
             observations=_mapping(info.get("observations")),
+            not_graded=not_graded,
             started_at=self.started_at,
             duration_s=time.monotonic() - self.t0,
             fingerprint=self.fingerprint,

@@ -62,6 +62,7 @@ class RunMeta:
     images: Mapping[str, object] | None = None
     endpoint: Mapping[str, object] | None = None  # how the engine was reached (transport, context)
     observations: Mapping[str, object] | None = None  # patterns and topology, for the HTML report
+    not_graded: str | None = None  # why the host could not be graded (then no score, no hint)
     started_at: str = ""
     duration_s: float = 0.0
     fingerprint: str = ""
@@ -208,7 +209,7 @@ def grade(
         final[key] = merged[key].status  # provisional: guards against a cyclic rubric
         mode, check_id = key
         blocked_by = None
-        for prereq in rubric.requires(mode, check_id):
+        for prereq in () if meta.not_graded else rubric.requires(mode, check_id):
             if (mode, prereq) not in merged:
                 missing[prereq] = None
             elif settle((mode, prereq)) != "passed" and blocked_by is None:
@@ -236,7 +237,7 @@ def grade(
         elif status == "error":
             message = i18n.text("suite_error", lang, detail=own.message or "?")
         elif status == "notrun":
-            message = i18n.text("not_run", lang)
+            message = i18n.text("not_graded" if meta.not_graded else "not_run", lang)
         else:
             message = "" if status == "passed" else own.message
         earned = {"passed": points, "failed": points * own.fraction}.get(status, 0.0)
@@ -247,7 +248,8 @@ def grade(
                 part=part,
                 category=rubric.category_name(part, lang),
                 title=texts.title,
-                hint="" if status == "notrun" else texts.hint,  # nothing measured: no hint
+                # nothing measured, or a host that could not be graded: no hint
+                hint="" if status == "notrun" or meta.not_graded else texts.hint,
                 lab_step=texts.lab_step,
                 status=status,
                 score=round(earned, 2),
@@ -283,8 +285,8 @@ def grade(
     all_ids = list(dict.fromkeys([*available, *(check_id for _, check_id in order)]))
     not_selected = [check_id for check_id in all_ids if check_id not in selected]
     not_run = [key[1] for key in order if merged[key].status == "notrun"]
-    incomplete = _incomplete(lang, interrupted, stopped, not_run, not_selected, len(selected),
-                             len(all_ids))
+    incomplete = None if meta.not_graded else _incomplete(
+        lang, interrupted, stopped, not_run, not_selected, len(selected), len(all_ids))
     return GradeResult(
         meta=meta,
         checks=tuple(checks),
@@ -292,7 +294,7 @@ def grade(
         score=score,
         max_score=max_score,
         min_score=min_score,
-        reached=score + 1e-9 >= min_score,
+        reached=meta.not_graded is None and score + 1e-9 >= min_score,
         available=len(all_ids),
         prereqs_not_selected=tuple(missing),
         incomplete=incomplete,

@@ -252,16 +252,21 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
 @pytest.mark.parametrize("checkpoint", list(IDS))
 @pytest.mark.parametrize("dead", ["unix:///tmp/mobygrade-no-engine.sock", "tcp://127.0.0.1:9"])
 def test_host_down(checkpoint: str, dead: str) -> None:
-    """An engine that is not there: every check fails with the one engine line (or is blocked
-    by one that did), fast, no traceback."""
+    """An engine that is not there: "not graded" with the one engine line and its fix, in the
+    summary and the report (never a score with hints), exit 3, fast, no traceback."""
     run = grade(checkpoint, dead)
     shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-3000:]}"
+    assert run.returncode == 3, shown
     assert set(run.statuses) == {f"{checkpoint}.{name}" for name in IDS[checkpoint]}
-    assert "failed" in run.statuses.values(), shown
-    assert set(run.statuses.values()) <= {"failed", "blocked"}, shown
-    messages = {run.message(i) for i, status in run.statuses.items() if status == "failed"}
-    assert len(messages) == 1 and dead.split("://")[1] in messages.pop(), shown
-    assert run.returncode not in (0, 4) and "Traceback" not in run.output, shown
+    assert set(run.statuses.values()) == {"notrun"}, shown
+    reason = (run.report.get("not_graded") or {}).get("reason", "")
+    assert dead.split("://")[1] in reason, shown
+    assert all(not c["hint"] for c in run.report["checks"]), "a host not graded gets no hint"
+    assert run.report["min_reached"] is False
+    lines = [line for line in run.output.splitlines() if line.startswith("mobygrade:")]
+    assert len(lines) == 1 and reason in lines[0], shown
+    assert "Non noté" in run.output and "Note :" not in run.output, shown
+    assert "Traceback" not in run.output, shown
     assert run.wall_s < 15, shown
 
 

@@ -67,6 +67,7 @@ def render_junit(result: GradeResult) -> str:
             "suite_fingerprint": result.meta.fingerprint,
             "incomplete": result.incomplete.reason if result.incomplete else "",
             "not_run": ",".join(result.incomplete.not_run) if result.incomplete else "",
+            "not_graded": result.meta.not_graded or "",
         },
     )
     for check in result.checks:

@@ -78,6 +78,7 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
         "duration_s": round(meta.duration_s, 3),
         "suite_fingerprint": meta.fingerprint,
         "incomplete": incomplete_dict(result.incomplete),
+        "not_graded": {"reason": result.meta.not_graded} if result.meta.not_graded else None,
         "selection": {
             "partial": result.partial_selection,
             "selected": len(result.checks),
@@ -147,6 +148,7 @@ def render_gradescope(result: GradeResult) -> str:
                 }
             )
     summary = [
+        i18n.not_graded_line(result.meta.not_graded, lang) if result.meta.not_graded else
         i18n.text("score_line", lang, score=i18n.points(result.score, lang),
                   max=i18n.points(result.max_score, lang)),
     ]
@@ -170,6 +172,7 @@ def render_gradescope(result: GradeResult) -> str:
             "max_score": num(result.max_score),
             "suite_fingerprint": result.meta.fingerprint,
             "incomplete": incomplete_dict(result.incomplete),
+            "not_graded": result.meta.not_graded,
         },
         "tests": tests,
     }
@@ -196,7 +199,8 @@ def classroom_payload(result: GradeResult) -> dict[str, Any]:
         )
     # The runner result has no field for a reason: an incomplete run is an "error"
     # (the grade does not cover the lab), and each check that did not run says so.
-    status = "error" if result.incomplete else "pass" if result.reached else "fail"
+    status = ("error" if result.incomplete or result.meta.not_graded
+              else "pass" if result.reached else "fail")
     return {
         "version": 1,
         "status": status,

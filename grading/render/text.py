@@ -44,6 +44,8 @@ class Line:
 def score_line(result: GradeResult) -> str:
     """``Note : 17/20`` or ``Score: 17/20``, the one line CI logs are grepped for."""
     lang = result.meta.lang
+    if result.meta.not_graded:
+        return i18n.not_graded_line(result.meta.not_graded, lang)
     return i18n.text(
         "score_line", lang, score=i18n.points(result.score, lang),
         max=i18n.points(result.max_score, lang),
@@ -52,6 +54,8 @@ def score_line(result: GradeResult) -> str:
 
 def min_line(result: GradeResult) -> str:
     lang = result.meta.lang
+    if result.meta.not_graded:
+        return i18n.text("min_not_graded", lang)
     key = "min_reached" if result.reached else "min_missed"
     return i18n.text(
         key, lang, min=i18n.points(result.min_score, lang), max=i18n.points(result.max_score, lang)
