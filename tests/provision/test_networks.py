@@ -16,7 +16,6 @@ import pytest
 
 from fixtures.provision.files import (
     address_on,
-    exec_text,
     in_subnet,
     ipam_config,
     parse_hosts,
@@ -51,7 +50,7 @@ def test_ping_ip(networks_lab: NetworksLab, request: pytest.FixtureRequest) -> N
     """`docker exec moby-counter ping -c 3 redis` shows redis's address on moby-counter."""
     first = networks_lab.first()
     expected = address_on(first.redis, first.net_name)
-    code, output = exec_text(first.app, ["ping", "-c", "3", "-w", "6", "redis"])
+    code, output = networks_lab.lab_ping()
     shown = PING_LINE.search(output)
     expect(
         shown is not None,
