@@ -28,6 +28,7 @@ import docker
 import pytest
 
 from fixtures.images.lab import LabImages, ensure_images
+from fixtures.labels import PID_LABEL, RunIdentity
 from selftest.engines import lab_image_refs, secondary_engine
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
@@ -303,3 +304,22 @@ def test_every_check_fails_in_some_case() -> None:
                if status == "failed"}
     every = {f"{cp}.{name}" for cp, names in IDS.items() for name in names}
     assert every - failing == set()
+
+
+@pytest.mark.parametrize("case", [Case("networks")], ids=["killed-run"])
+def test_a_killed_grading_runs_probes_are_swept_by_the_next_run(
+        case: Case, student: StudentHost, student_engine: HostEngine) -> None:
+    """A SIGKILLed inspect run cannot remove its probe: the next run (of either mode) on the
+    same machine removes it, by label only; the student's containers stay as they are."""
+    BUILDERS[case.checkpoint](student, case.mistake)
+    client = student_engine.client
+    dead = RunIdentity()
+    labels = {**dead.labels("probe"), PID_LABEL: "999999999"}  # no such process: a dead run
+    left = client.containers.create(student.redis_image, command=["true"], labels=labels,
+                                    name=dead.name("probe1-dns"))
+    before = sorted(c.name for c in client.containers.list(all=True, ignore_removed=True))
+    run = grade(case.checkpoint, student_engine.url)
+    assert run.report, run.output[-3000:]
+    after = sorted(c.name for c in client.containers.list(all=True, ignore_removed=True))
+    assert left.name not in after, f"the dead run's probe is still there:\n{run.output[-2000:]}"
+    assert after == [n for n in before if n != left.name], "the sweep touched something else"
