@@ -5,8 +5,13 @@ per checkpoint, the common mistakes, and faults), grades it twice (unix socket,
 then ``DOCKER_HOST=tcp://127.0.0.1:PORT`` through a loopback proxy) and asserts:
 the exact status of every check, a partial score (neither zero nor full) for a
 mistake, and a host fingerprint identical before and after each grading run.
-The hosts use the lab's names: one at a time per engine (a host-wide lock),
+The hosts use the lab's names: one at a time per engine (a lock per engine),
 skipped when those names belong to something else.
+
+The engine is the one ``DOCKER_HOST`` names when that is a unix socket (a second
+engine: ``python -m selftest.engines --version=N -- pytest selftest/test_inspect_hosts.py``,
+which runs pytest inside that engine's network namespace, so the apps' published
+ports answer on 127.0.0.1 there), else the default socket.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 import docker
 import pytest
 
+from fixtures.engine import engine_url
 from fixtures.images import LabImages, ensure_images
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
@@ -33,7 +39,8 @@ from selftest.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.selftest_docker
 
-LOCAL = "unix:///var/run/docker.sock"
+DEFAULT = "unix:///var/run/docker.sock"
+LOCAL = engine_url() if engine_url().startswith("unix://") else DEFAULT
 IDS = {
     "networks": ("moby_counter_network", "redis_container", "app_container", "app_connected",
                  "pattern", "dns_redis", "moby_counter2_network", "app2_container", "alias",
@@ -127,7 +134,10 @@ def tcp_host() -> Iterator[str]:
 @pytest.fixture
 def student(images: LabImages) -> Iterator[StudentHost]:
     """A scripted student on the local engine; everything it made is removed afterwards."""
-    with one_student_at_a_time():
+    if engine_url() != LOCAL:
+        pytest.skip(f"DOCKER_HOST={engine_url()}: scripted students need an engine on a unix "
+                    "socket (the tcp:// transport is this module's own proxy to it)")
+    with one_student_at_a_time(docker_host=LOCAL):
         host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": LOCAL})
         try:
             host.claim()
