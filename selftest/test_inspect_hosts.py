@@ -5,10 +5,15 @@ per checkpoint, the common mistakes, and faults), grades it twice (unix socket,
 then ``DOCKER_HOST=tcp://127.0.0.1:PORT`` through a loopback proxy) and asserts:
 the exact status of every check, a partial score (neither zero nor full) for a
 mistake, and a host fingerprint identical before and after each grading run.
-The hosts use the lab's names: one at a time per engine (a host-wide lock),
+The hosts use the lab's names: one at a time per engine (a lock per engine),
 skipped when those names belong to something else.
 
-The cleanup cases run on a second engine of their own (``selftest.engines``):
+The engine is the one ``DOCKER_HOST`` names when that is a unix socket (a second
+engine: ``python -m selftest.engines --version=N -- pytest selftest/test_inspect_hosts.py``,
+which runs pytest inside that engine's network namespace, so the apps' published
+ports answer on 127.0.0.1 there), else the default socket.
+
+On the shared default engine, the cleanup cases run on a second engine of their own (``selftest.engines``):
 ``cleanup.volumes`` reads every dangling anonymous volume of the engine, and on
 the shared one other runs leave dangling redis volumes at any moment (the
 scripted student's own ``volume prune`` would also remove theirs). There, the
@@ -27,6 +32,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from fixtures.engine import engine_url
 from fixtures.images.lab import LabImages, ensure_images
 from fixtures.labels import PID_LABEL, RunIdentity
 from selftest.engines import lab_image_refs, secondary_engine
@@ -44,7 +50,8 @@ from selftest.transports import make_ca, require, ssh_endpoint, tls_endpoint
 
 pytestmark = pytest.mark.selftest_docker
 
-LOCAL = "unix:///var/run/docker.sock"
+DEFAULT = "unix:///var/run/docker.sock"
+LOCAL = engine_url() if engine_url().startswith("unix://") else DEFAULT
 IDS = {
     "networks": ("moby_counter_network", "redis_container", "app_container", "app_connected",
                  "pattern", "dns_redis", "moby_counter2_network", "app2_container", "alias",
@@ -161,8 +168,9 @@ def own_engine(images: LabImages) -> Iterator[HostEngine]:
 @pytest.fixture
 def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
            docker_client: docker.DockerClient) -> HostEngine:
-    """The shared local engine, or for a cleanup case the second engine of its own."""
-    if case.checkpoint == "cleanup":
+    """The engine under test, or on the shared default engine, for a cleanup case, a
+    second engine of its own (an engine of our own, as in the CI passes, is used whole)."""
+    if case.checkpoint == "cleanup" and LOCAL == DEFAULT:
         own: HostEngine = request.getfixturevalue("own_engine")
         return own
     return HostEngine(LOCAL, tcp_host, docker_client)
@@ -171,7 +179,10 @@ def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
 @pytest.fixture
 def student(images: LabImages, student_engine: HostEngine) -> Iterator[StudentHost]:
     """A scripted student on its engine; everything it made is removed afterwards."""
-    with one_student_at_a_time():
+    if engine_url() != LOCAL:
+        pytest.skip(f"DOCKER_HOST={engine_url()}: scripted students need an engine on a unix "
+                    "socket (the tcp:// transport is this module's own proxy to it)")
+    with one_student_at_a_time(docker_host=student_engine.url):
         host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": student_engine.url})
         try:
             host.claim()
