@@ -79,6 +79,7 @@ class Graded:
     pid: int
     report: dict[str, Any]  # the JSON report (grading/render/platforms.py)
     output: str
+    html: str = ""  # the HTML report of the same run
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -96,12 +97,13 @@ def grade(checkpoint: str, docker_host: str, *extra: str,
 
     with tempfile.TemporaryDirectory(prefix="mg-inspect-") as tmp:
         report_path = os.path.join(tmp, "report.json")
+        html_path = os.path.join(tmp, "report.html")
         env = {**os.environ, "DOCKER_HOST": docker_host, **(env or {})}
         started = time.monotonic()
         proc = subprocess.Popen(
             ["python", "-m", "pytest", "--lab-mode=inspect", f"--checkpoint={checkpoint}",
              "--lab-images=local", "-p", "no:randomly", "-q",
-             f"--grade-report=json:{report_path}", *extra],
+             f"--grade-report=json:{report_path}", f"--grade-report=html:{html_path}", *extra],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         try:
@@ -115,7 +117,11 @@ def grade(checkpoint: str, docker_host: str, *extra: str,
         if os.path.exists(report_path):
             with open(report_path, encoding="utf-8") as handle:
                 report = json.load(handle)
-    return Graded(proc.returncode, wall, proc.pid, report, output)
+        html = ""
+        if os.path.exists(html_path):
+            with open(html_path, encoding="utf-8") as handle:
+                html = handle.read()
+    return Graded(proc.returncode, wall, proc.pid, report, output, html)
 
 
 class NameTaken(Exception):

@@ -231,6 +231,23 @@ def remote_transports(case: Case, engine: HostEngine, stack: contextlib.ExitStac
     return found
 
 
+def html_shows_what_was_read(run: Graded) -> None:
+    """The HTML report draws each app's whales exactly as the app listed them (``data-whale``)
+    and names every lab object the grader found."""
+    import html as html_lib
+    import re
+
+    assert run.html.startswith("<!DOCTYPE html>"), "no HTML report"
+    drawn = [html_lib.unescape(w) for w in re.findall(r'data-whale="([^"]*)"', run.html)]
+    observations = run.report.get("observations") or {}
+    listed = [w for p in observations.get("patterns", []) for w in (p.get("whales") or [])]
+    assert sorted(drawn) == sorted(listed), f"drawn {drawn}, the apps listed {listed}"
+    topology = observations.get("topology") or {}
+    for kind in ("networks", "containers", "volumes"):
+        for item in topology.get(kind, []):
+            assert html_lib.escape(item["name"]) in run.html, f"{kind[:-1]} {item['name']} not drawn"
+
+
 def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
               snapshot: Callable[[], dict[str, object]], before: dict[str, object]) -> None:
     """One grading run's verdicts, score, report and leftovers."""
@@ -248,6 +265,7 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
     assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
         transport, "unix"), f"{transport}: the report names {endpoint}"
     sources = [p["source"] for p in (run.report.get("observations") or {}).get("patterns", [])]
+    html_shows_what_was_read(run)
     if transport == "engine reads":
         assert all(s.endswith("(engine)") for s in sources), sources
         assert sources or case.checkpoint == "cleanup", "no app was read"
