@@ -138,6 +138,9 @@ CASES = [
     Case("volumes", "app2_use_redis_host", {"second_redis": F}, tcp=False),  # half its points
     Case("volumes", "stale_app2_left", tcp=False),  # networks part never pruned, app2 renamed
     # more
+    Case("volumes", "redis_off_network",  # the last `docker container run ... redis` lost --network
+         {"redis_mount": F, "app_connected": F, "pattern": B, "persisted": F, "same_pattern": B},
+         tcp=False),
     Case("volumes", "second_redis_mount_flag", tcp=False),  # --mount ...,readonly
     Case("volumes", "second_redis_volumes_from", tcp=False),  # --volumes-from redis:ro
     # cleanup
