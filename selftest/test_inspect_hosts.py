@@ -268,6 +268,13 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
         )
         assert not leftovers, f"{transport}: grading left {[c.name for c in leftovers]}"
         assert snapshot() == before, f"{transport}: grading changed the student's host"
+    if not case.not_passed or case.fresh_engine:
+        # --checkpoint=auto finds this host's stop, says so, and grades it the same way.
+        run = grade("auto", LOCAL)
+        shown = f"exit {run.returncode}\n{run.output[-3000:]}"
+        assert run.report.get("checkpoint") == case.checkpoint, shown
+        assert "mobygrade: " in run.output and "--checkpoint=auto" in run.output, shown
+        assert _without_foreign_volumes(case, run, student)[0] == case.expected(), shown
 
 
 @pytest.mark.parametrize("checkpoint", list(IDS))

@@ -389,3 +389,20 @@ def test_evidence_from_events_ignores_the_suites_probes() -> None:
     ]
     assert lab_traces(events) == ["container:redis2", "network:moby-counter", "volume:redis_data"]
     assert lab_traces(events[3:]) == []
+
+
+def test_auto_checkpoint_is_the_furthest_stop_the_host_shows() -> None:
+    from fixtures.inspect.checkpoint import choose
+
+    data = [{"Name": "redis_data", "Driver": "local"}]
+    networks_part = facts_from_api([], [_inspect("redis", networks={"moby-counter": []})], {},
+                                   [_net("moby-counter")], [])
+    assert choose(networks_part)[0] == "networks"
+    volumes_part = facts_from_api(
+        [], [_inspect("redis", networks={"moby-counter": []}, mounts=[_volume_mount("redis_data")])],
+        {}, [_net("moby-counter")], data)
+    chosen, reason = choose(volumes_part)
+    assert chosen == "volumes" and "redis_data" in en(reason)
+    # after the prunes on Engine >= 23, redis_data stays (lab drift): still the cleanup
+    assert choose(facts_from_api([], [], {}, [], data))[0] == "cleanup"
+    assert choose(facts_from_api([], [], {}, [], []))[0] == "cleanup"
