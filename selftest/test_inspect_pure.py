@@ -406,3 +406,33 @@ def test_auto_checkpoint_is_the_furthest_stop_the_host_shows() -> None:
     # after the prunes on Engine >= 23, redis_data stays (lab drift): still the cleanup
     assert choose(facts_from_api([], [], {}, [], data))[0] == "cleanup"
     assert choose(facts_from_api([], [], {}, [], []))[0] == "cleanup"
+
+
+# -- every word in the student's language (inspect mode) -----------------------------------
+def test_inspect_sentences_exist_in_both_languages_and_differ() -> None:
+    keys = [k for k in MESSAGES if k.startswith("inspect.")]
+    assert len(keys) > 100
+    same = [k for k in keys if MESSAGES[k]["fr"] == MESSAGES[k]["en"]]
+    assert same == [], f"not translated: {same}"
+
+
+def test_inspect_raises_catalog_sentences_only() -> None:
+    """No CheckFailed/CheckBlocked/ProbeError/partial in tests/inspect or fixtures/inspect is
+    given a literal or an f-string: a sentence is says("inspect.…") (data stays data)."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    files = [*(root / "tests" / "inspect").glob("*.py"), *(root / "fixtures" / "inspect").glob("*.py")]
+    offenders = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name not in ("CheckFailed", "CheckBlocked", "ProbeError", "partial", "PartialCredit"):
+                continue
+            for arg in node.args:
+                if isinstance(arg, ast.JoinedStr) or (
+                        isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
