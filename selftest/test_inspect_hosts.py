@@ -215,6 +215,20 @@ def _without_foreign_volumes(case: Case, run: Graded, student: StudentHost) -> t
     return statuses, False
 
 
+ENGLISH = re.compile(r"\b(expected|found|cannot|could not|is stopped|did you mean|answers|"
+                     r"still reconnecting|nothing to|step|through the engine)\b", re.IGNORECASE)
+
+
+def english_in_french(report: dict[str, object]) -> list[str]:
+    """The checks of a French report whose message or hint reads as English."""
+    if report.get("lang") != "fr":
+        return []
+    checks = report.get("checks") or []
+    assert isinstance(checks, list)
+    return [f"{c['id']}: {c['message']} / {c['hint']}" for c in checks
+            if ENGLISH.search(f"{c.get('message') or ''} {c.get('hint') or ''}")]
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_host: str,
                       docker_client: docker.DockerClient, request: pytest.FixtureRequest) -> None:
@@ -255,6 +269,7 @@ def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_h
         else:
             assert score == top and run.returncode == 0, shown
         assert "Traceback" not in run.output, shown
+        assert english_in_french(run.report) == [], f"{transport}: English in a French run"
         endpoint = run.report.get("endpoint") or {}
         assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
             transport, "unix"), f"{transport}: the report names {endpoint}"

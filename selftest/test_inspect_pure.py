@@ -436,3 +436,16 @@ def test_inspect_raises_catalog_sentences_only() -> None:
                         isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                     offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_batch_answers_without_a_final_newline_are_kept() -> None:
+    """The app's JSON ends without a newline: the end marker follows on the same line."""
+    from fixtures.inspect.probe import MARK, batch_script, parse_batch
+
+    logs = (f"{MARK} 0 begin\n<html>\n{MARK} 0 end 0\n"
+            f"{MARK} 1 begin\n{{\"connected\": true}}{MARK} 1 end 0\n"
+            f"{MARK} 2 begin\nwget: bad address{MARK} 2 end 1\n")
+    answers = parse_batch(logs, 3)
+    assert [a.output for a in answers] == ["<html>", '{"connected": true}', "wget: bad address"]
+    assert [a.rc for a in answers] == [0, 0, 1]
+    assert "timeout" not in batch_script([["wget", "-T", "3"]])  # argv quoted as given
