@@ -1,0 +1,183 @@
+"""Grade many hosts at once: one process per host, at most ``jobs`` at a time, each bounded.
+
+Every host's run is its own process (``python -m grading.cli inspect ...``) in its
+own session and process group, with the roster line's engine in its environment:
+hosts stay apart, and one host's failure never touches another. A run past its
+time bound is killed with its whole group. Ctrl-C stops starting hosts, kills the
+running ones' groups and returns; what ended before is kept. A run that says its
+options are wrong (exit 4, no report) stops the class: the same options would fail
+every host.
+
+On a terminal a status line shows ``graded done/total · running N · not reached M``;
+elsewhere nothing is printed while grading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from grading.classrun.outcome import Outcome, last_mobygrade_line, outcome_of
+
+USAGE_EXIT = 4
+POLL_S = 0.05
+KILL_GRACE_S = 3.0
+OUTPUT_KEPT = 200_000  # characters of a run's output read back for its reason
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    argv: list[str]
+    env: dict[str, str]
+    report: Path  # the JSON report the run writes
+    log: Path  # its output
+
+
+@dataclass
+class _Running:
+    job: Job
+    proc: subprocess.Popen[bytes]
+    started: float
+    log: IO[bytes]
+
+
+@dataclass
+class Result:
+    interrupted: bool = False
+    usage_error: str = ""  # the line of a run that rejected the options
+    cancelled: list[str] = field(default_factory=list)
+
+
+class Progress:
+    """The one status line, on a terminal only."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total, self.stream = total, stream
+        self.done = self.running = self.unreached = 0
+
+    def show(self) -> None:
+        if self.stream is None:
+            return
+        line = (f"mobygrade: class {self.done}/{self.total} done · running {self.running}"
+                f" · not reached {self.unreached}")
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the run's group (its fixtures clean up), SIGKILL after a grace period."""
+    for sig, grace in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, KILL_GRACE_S)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # what it left behind
+
+
+def _read_report(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _read_output(path: Path) -> str:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(0, path.stat().st_size - OUTPUT_KEPT))
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
+             on_done: Callable[[Outcome], None], progress: Progress | None = None) -> Result:
+    """Run every job, calling ``on_done`` with each host's outcome as its run ends."""
+    progress = progress or Progress(len(jobs), None)
+    pending = list(jobs)
+    running: list[_Running] = []
+    result = Result()
+
+    def finish(item: _Running, code: int | None, timed_out: bool) -> None:
+        item.log.close()
+        elapsed = time.monotonic() - item.started
+        report = _read_report(item.job.report)
+        output = _read_output(item.job.log)
+        if code == USAGE_EXIT and report is None and not timed_out:
+            result.usage_error = last_mobygrade_line(output) or \
+                f"a host's run rejected the options (exit {USAGE_EXIT}): see {item.job.log}"
+            return
+        outcome = outcome_of(item.job.student, code, report, output,
+                             timed_out_s=timeout_s if timed_out else None, duration_s=elapsed)
+        progress.done += 1
+        progress.unreached += outcome.status == "not graded"
+        on_done(outcome)
+
+    try:
+        while (pending or running) and not result.usage_error:
+            while pending and len(running) < max_jobs:
+                job = pending.pop(0)
+                log = open(job.log, "wb")  # noqa: SIM115 - closed by finish()
+                proc = subprocess.Popen(job.argv, env=job.env, stdout=log,
+                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)
+                running.append(_Running(job, proc, time.monotonic(), log))
+            progress.running = len(running)
+            progress.show()
+            time.sleep(POLL_S)
+            for item in list(running):
+                code = item.proc.poll()
+                late = time.monotonic() - item.started > timeout_s
+                if code is None and not late:
+                    continue
+                if code is None:
+                    _kill_group(item.proc)
+                running.remove(item)
+                finish(item, item.proc.returncode if code is not None else None, code is None)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        for item in running:  # interrupted, or stopped by a usage error
+            _kill_group(item.proc)
+            item.log.close()
+            result.cancelled.append(item.job.student)
+        progress.running = 0
+        progress.close()
+    result.cancelled += [job.student for job in pending]
+    return result
+
+
+def child_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with this very ``grading`` package first on the path: every host is graded by
+    the suite that runs the class, whatever the current directory holds."""
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
+    return {**env, "PYTHONPATH": os.pathsep.join([root, *paths])}
+
+
+def inspect_argv(checkpoint: str, report_json: Path, report_html: Path,
+                 options: Sequence[str]) -> list[str]:
+    """One host's run: the ``mobygrade inspect`` command with the class's suite options."""
+    return [sys.executable, "-m", "grading.cli", "inspect", checkpoint, "-q",
+            f"--grade-report=json:{report_json}", f"--grade-report=html:{report_html}",
+            *options]
