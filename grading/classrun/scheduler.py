@@ -21,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -167,12 +167,31 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
     return result
 
 
-def child_env(env: dict[str, str]) -> dict[str, str]:
-    """``env`` with this very ``grading`` package first on the path: every host is graded by
-    the suite that runs the class, whatever the current directory holds."""
+def pycache_dir(env: Mapping[str, str]) -> Path:
+    """Where the hosts' runs keep their bytecode: mobygrade's own cache directory."""
+    base = env.get("XDG_CACHE_HOME") or os.path.join(env.get("HOME") or "/tmp", ".cache")
+    return Path(base) / "mobygrade" / "pycache"
+
+
+def child_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment of one host's run, from the roster line's (``env``):
+
+    - this very ``grading`` package first on the path: every host is graded by the suite
+      that runs the class, whatever the current directory holds;
+    - ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``: the suite loads its own plugins (conftest's
+      ``pytest_plugins``); pytest plugins that merely sit in the environment (hypothesis,
+      randomly, ...) stay out of the hosts' runs (``-p NAME`` still loads one);
+    - bytecode (and pytest's rewritten test modules) cached under :func:`pycache_dir`
+      (``PYTHONPYCACHEPREFIX``), even when ``PYTHONDONTWRITEBYTECODE`` is set: the N
+      runs of a class compile the suite once, and nothing is written beside the sources.
+    """
     root = str(Path(__file__).resolve().parent.parent.parent)
     paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
-    return {**env, "PYTHONPATH": os.pathsep.join([root, *paths])}
+    out = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out["PYTHONPATH"] = os.pathsep.join([root, *paths])
+    out["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    out.setdefault("PYTHONPYCACHEPREFIX", str(pycache_dir(env)))
+    return out
 
 
 def inspect_argv(checkpoint: str, report_json: Path, report_html: Path,
