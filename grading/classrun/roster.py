@@ -53,7 +53,7 @@ def parse_roster(text: str, where: str = "roster") -> list[Student]:
     try:
         reader = csv.DictReader(io.StringIO(text))
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        rows = list(reader)
+        rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise RosterError(f"{where}: not a CSV file ({exc})") from None
     missing = [c for c in REQUIRED if c not in header]
@@ -63,7 +63,7 @@ def parse_roster(text: str, where: str = "roster") -> list[Student]:
             f"(missing: {', '.join(missing)}; found: {', '.join(header) or 'nothing'})")
     students: list[Student] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in rows:
         row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()
                if k is not None and isinstance(v, str)}
         if not any(row.values()):
