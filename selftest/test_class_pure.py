@@ -157,6 +157,10 @@ def test_outcome_rules() -> None:
     out = outcome_of("a", 2, report(not_graded=None, incomplete={"reason": "interrupted",
                                                                   "not_run": ["networks.b"]}))
     assert (out.status, out.reason, out.score) == ("incomplete", "interrupted", 15.5)
+    crashed = report(not_graded=None, incomplete=None)
+    crashed["checks"][1].update(status="error", score=0, message="ConnectionError: gone")
+    out = outcome_of("a", 1, crashed)
+    assert out.status == "incomplete" and "networks.b: ConnectionError: gone" in out.reason
     out = outcome_of("a", 1, report(not_graded=None, incomplete=None), duration_s=3.21)
     assert (out.status, out.score, out.max_score) == ("graded", 15.5, 20)
     assert list(out.checks) == ["networks.a", "networks.b"], "informational checks stay out"

@@ -64,6 +64,7 @@ TEXT: dict[str, dict[str, str]] = {
     "pattern_alt": {"fr": "Motif de {who} : {n} baleine(s)", "en": "Pattern of {who}: {n} whale(s)"},
     "topo_ok": {"fr": "conforme", "en": "as expected"},
     "topo_bad": {"fr": "{n} objet(s) en cause : {objs}", "en": "{n} object(s) wrong: {objs}"},
+    "topo_missed": {"fr": "{n} vérification(s) non réussie(s)", "en": "{n} check(s) not passed"},
     "topo_none": {"fr": "non observé", "en": "not observed"},
     "topo_counts": {"fr": "{n} réseau(x), {c} conteneur(s), {v} volume(s)",
                     "en": "{n} network(s), {c} container(s), {v} volume(s)"},
@@ -159,12 +160,19 @@ def topology_verdict(report: Mapping[str, Any] | None, lang: str) -> str:
     sizes = t("topo_counts", lang, n=len(fenced(topo.get("networks"))),
               c=len(fenced(topo.get("containers"))), v=len(fenced(topo.get("volumes"))))
     wrong: dict[str, None] = {}
+    missed = 0
     for check in fenced(report.get("checks") if report else None):
-        if isinstance(check, Mapping) and check.get("status") in ("failed", "error"):
+        if not isinstance(check, Mapping) or check.get("informational"):
+            continue
+        missed += check.get("status") in NOT_PASSED
+        if check.get("status") in ("failed", "error"):
             for ref in fenced(check.get("objects")):
                 wrong.setdefault(str(ref), None)
-    if not wrong:
+    if not missed:
         verdict = f'<span class="topo-ok">{icon("ok")}{esc(t("topo_ok", lang))}</span>'
+    elif not wrong:
+        verdict = (f'<span class="topo-bad">{icon("warn")}'
+                   f'{esc(t("topo_missed", lang, n=missed))}</span>')
     else:
         objs = ", ".join(list(wrong)[:6]) + (" …" if len(wrong) > 6 else "")
         verdict = (f'<span class="topo-bad">{icon("warn")}'

@@ -11,7 +11,9 @@ Pure: the exit status, the JSON report (or None) and the run's output in, an
    (``engine_version`` null) where no check passed -> not graded with the first failed
    check's message (such a suite grades an unreachable host 0 instead of saying so);
 5. the report's ``incomplete`` is set -> incomplete with its reason (its score is kept);
-6. otherwise graded.
+6. a counted check has the status ``error`` (the suite could not evaluate it, e.g. the
+   engine went away mid-run) -> incomplete, naming it (score kept);
+7. otherwise graded.
 """
 
 from __future__ import annotations
@@ -141,4 +143,11 @@ def outcome_of(student: str, exit_code: int | None, report: Mapping[str, Any] | 
     incomplete = _reason(report.get("incomplete"))
     if incomplete is not None:
         return make("incomplete", incomplete or "incomplete run", scored=True)
+    errors = [c for c in report.get("checks") or [] if isinstance(c, Mapping)
+              and c.get("status") == "error" and not c.get("informational")]
+    if errors:
+        first = one_line(str(errors[0].get("message") or ""))
+        return make("incomplete", f"{len(errors)} check(s) could not be evaluated (the suite's "
+                    f"error, e.g. the engine went away): {errors[0].get('id')}: {first}",
+                    scored=True)
     return make("graded", scored=True)
