@@ -4,13 +4,18 @@ nothing graded), and the shard + merge commands the CI workflows run."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -481,3 +486,101 @@ def test_probe_batch_output_without_final_newline() -> None:
     page, ping = parse_batch(logs, 2)
     assert (page.rc, page.output) == (0, "<html>")
     assert (ping.rc, ping.output) == (0, '{"connected": true}')
+
+
+class SilentEngine:
+    """A tcp listener that accepts connections and never answers: a host that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held: list[Any] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                self.held.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+def test_time_bound_and_ctrl_c(tmp_path: Path) -> None:
+    """A host that never answers is stopped at --timeout; Ctrl-C stops the class at once,
+    kills the running hosts' process groups and still writes the gradebook."""
+    silent = SilentEngine()
+    try:
+        write_roster(tmp_path / "roster.csv",
+                     [f"s{i},,,tcp://127.0.0.1:{silent.port}," for i in range(3)]
+                     + [f"d{i},,,unix:///nonexistent/mg-{i}.sock," for i in range(2)])
+        done = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "bounded",
+                         "--timeout", "4", "--jobs", "5", cwd=tmp_path)
+        assert done.returncode == 3, done.stdout + done.stderr
+        table = parse_csv((tmp_path / "bounded" / "gradebook.csv").read_bytes().decode())
+        silent_rows = [r for r in table[1:] if r[0].startswith("s")]
+        assert all(r[5] == "not graded" and "no result within 4 s" in r[6]
+                   for r in silent_rows), silent_rows
+        assert not processes_mentioning(str(tmp_path / "bounded"))
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+        env["PYTHONPATH"] = str(ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "grading.cli", "class", "roster.csv", "--checkpoint",
+             "cleanup", "--out", "stopped", "--jobs", "2"], cwd=tmp_path, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        logs = tmp_path / "stopped" / "students"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(list(logs.glob("*.log"))) < 2:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert time.monotonic() - started < 10, "Ctrl-C ends the class at once"
+        assert proc.returncode == 2, out + err
+        assert "interrupted" in out
+        table = parse_csv((tmp_path / "stopped" / "gradebook.csv").read_bytes().decode())
+        assert [r[0] for r in table[1:]] == ["s0", "s1", "s2", "d0", "d1"]
+        assert {r[5] for r in table[1:]} == {"not graded"}
+        assert any(r[6] == command.NOT_RUN for r in table[1:])
+        assert not processes_mentioning(str(tmp_path / "stopped")), "running hosts were killed"
+        # --resume grades the lines left: the two unreachable ones finish, the silent ones
+        # are stopped by the bound
+        again = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "stopped",
+                          "--resume", "--timeout", "3", "--jobs", "5", cwd=tmp_path)
+        assert again.returncode == 3
+        table = parse_csv((tmp_path / "stopped" / "gradebook.csv").read_bytes().decode())
+        assert all(r[6] != command.NOT_RUN for r in table[1:])
+    finally:
+        silent.close()
+
+
+def test_progress_line_only_on_a_terminal() -> None:
+    from grading.classrun.scheduler import Progress
+
+    stream = io.StringIO()
+    progress = Progress(8, stream)
+    progress.done, progress.running, progress.unreached = 3, 4, 1
+    progress.show()
+    progress.close()
+    assert "3/8 done · running 4 · not reached 1" in stream.getvalue()
+    assert stream.getvalue().startswith("\r\x1b[K")
+    Progress(8, None).show()  # not a terminal: nothing, no error
