@@ -452,32 +452,78 @@ def mobygrade(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_the_ci_shard_and_merge_commands(tmp_path: Path) -> None:
-    """What .github/workflows/class.yml and the README's GitLab job run, on hosts that
-    cannot be reached (no Docker needed): each shard, then the merge; the merged
-    gradebook is the unsharded one."""
+def ci_commands(path: Path) -> tuple[str, str]:
+    """The shard script and the merge command of a CI file, as written there."""
+    shard_lines, merge = [], ""
+    for raw in path.read_text().splitlines():
+        line = raw.strip().removeprefix("- ").removeprefix("run: ")
+        if line.startswith(("SHARD=", "mobygrade class")):
+            shard_lines.append(line)
+        elif line.startswith("mobygrade gradebook"):
+            merge = line
+    assert shard_lines and merge, path
+    return "\n".join(shard_lines), merge
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_the_ci_shard_and_merge_commands(tmp_path: Path, ci: str) -> None:
+    """The lines .github/workflows/class.yml and docs/gitlab-class.yml (the README's GitLab
+    job) run, as written, on hosts that cannot be reached (no Docker needed): two shards,
+    then the merge; the merged gradebook is the unsharded one."""
     lines = [f"s{i},Name {i},s{i}@x.org,unix:///nonexistent/mg-{i}.sock," for i in range(5)]
     write_roster(tmp_path / "roster.csv", lines)
-    common = ["roster.csv", "--checkpoint", "cleanup", "--jobs", "5", "--lang", "en"]
-    whole = mobygrade("class", *common, "--out", "whole", cwd=tmp_path)
+    whole = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "whole",
+                      cwd=tmp_path)
     assert whole.returncode == 3, whole.stderr + whole.stdout
+    path = ROOT / (".github/workflows/class.yml" if ci == "github" else "docs/gitlab-class.yml")
+    shard_script, merge = ci_commands(path)
+    shim = tmp_path / "bin" / "mobygrade"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m grading.cli "$@"\n')
+    shim.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
+    env.update(PYTHONPATH=str(ROOT), PATH=f"{shim.parent}:{env.get('PATH', '')}",
+               ROSTER="roster.csv", CHECKPOINT="cleanup", SHARDS="2", CI_NODE_TOTAL="2")
     for k in (1, 2):
-        done = mobygrade("class", *common, "--shard", f"{k}/2", "--out", f"shard-{k}",
-                         cwd=tmp_path)
-        assert done.returncode == 3, done.stderr + done.stdout
-    merged = mobygrade("gradebook", "shard-1", "shard-2", "--out", "gradebook", cwd=tmp_path)
-    assert merged.returncode == 3, merged.stderr
+        done = subprocess.run(["bash", "-ec", shard_script], cwd=tmp_path, timeout=300,
+                              env={**env, "SHARD": str(k), "CI_NODE_INDEX": str(k)},
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr  # 3 is not a CI failure
+        assert (tmp_path / f"shard-{k}" / "gradebook.csv").exists()
+    if ci == "github":  # actions/download-artifact puts each artifact in shards/<name>/
+        (tmp_path / "shards").mkdir()
+        for k in (1, 2):
+            (tmp_path / f"shard-{k}").rename(tmp_path / "shards" / f"shard-{k}")
+    merged = subprocess.run(["bash", "-ec", merge], cwd=tmp_path, env=env, timeout=300,
+                            capture_output=True, text=True, check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
     for name in ("gradebook.csv", "gradebook-moodle.csv", "gradebook-canvas.csv"):
-        assert (tmp_path / "gradebook" / name).read_text() == \
-            (tmp_path / "whole" / name).read_text()
+        assert (tmp_path / "gradebook" / name).read_bytes() == \
+            (tmp_path / "whole" / name).read_bytes()
     table = parse_csv((tmp_path / "gradebook" / "gradebook.csv").read_bytes().decode())
     assert [r[0] for r in table[1:]] == [f"s{i}" for i in range(5)]
     assert {r[5] for r in table[1:]} == {"not graded"}
     assert all("mg-" in r[6] for r in table[1:]), "the reason names the host's socket"
     check_page((tmp_path / "gradebook" / "index.html").read_text(), [f"s{i}" for i in range(5)])
-    # --resume grades nothing more: every line has its result
-    again = mobygrade("class", *common, "--out", "whole", "--resume", cwd=tmp_path)
-    assert again.returncode == 3 and "5 host(s)" in again.stdout
+    # a bad roster is a CI failure (exit 4), not a gradebook
+    (tmp_path / "bad.csv").write_text("id,host\n")
+    bad = subprocess.run(["bash", "-ec", shard_script], cwd=tmp_path, timeout=60,
+                         env={**env, "ROSTER": "bad.csv", "SHARD": "1", "CI_NODE_INDEX": "1"},
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode != 0 and "student" in bad.stderr
+
+
+def test_resume_grades_nothing_more_when_every_line_has_its_result(tmp_path: Path) -> None:
+    lines = [f"s{i},,,unix:///nonexistent/mg-{i}.sock," for i in range(3)]
+    write_roster(tmp_path / "roster.csv", lines)
+    first = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "c",
+                      cwd=tmp_path)
+    assert first.returncode == 3
+    stamp = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "c" / "results").iterdir()}
+    again = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "c",
+                      "--resume", cwd=tmp_path)
+    assert again.returncode == 3 and "3 host(s)" in again.stdout
+    assert stamp == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "c" / "results").iterdir()}
 
 
 def test_probe_batch_output_without_final_newline() -> None:
