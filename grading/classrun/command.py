@@ -208,10 +208,11 @@ def run_class(args: Sequence[str]) -> int:
         paths = store.report_paths(out, s.student)
         jobs.append(scheduler.Job(
             s.student,
-            scheduler.inspect_argv(parsed.checkpoint, paths["json"], paths["html"],
+            scheduler.inspect_args(parsed.checkpoint, paths["json"], paths["html"],
                                    parsed.options),
             scheduler.child_env(roster.student_env(s, os.environ)), paths["json"], paths["log"]))
     stream = sys.stderr if sys.stderr.isatty() else None
+    scheduler.preload()
     result = scheduler.run_jobs(
         jobs, max_jobs=parsed.jobs or default_jobs(len(jobs)), timeout_s=parsed.timeout,
         on_done=lambda outcome: store.write_outcome(out, outcome),

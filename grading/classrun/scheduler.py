@@ -1,8 +1,10 @@
 """Grade many hosts at once: one process per host, at most ``jobs`` at a time, each bounded.
 
-Every host's run is its own process (``python -m grading.cli inspect ...``) in its
-own session and process group, with the roster line's engine in its environment:
-hosts stay apart, and one host's failure never touches another. A run past its
+Every host's run is its own process (``mobygrade inspect ...``, forked from the
+class run after :func:`preload`: the libraries every run needs are imported once,
+not once per host) in its own session and process group, with the roster line's
+engine in its environment: hosts stay apart, and one host's failure never touches
+another. A run past its
 time bound is killed with its whole group. Ctrl-C stops starting hosts, kills the
 running ones' groups and returns; what ended before is kept. A run that says its
 options are wrong (exit 4, no report) stops the class: the same options would fail
@@ -24,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 from grading.classrun.outcome import Outcome, last_mobygrade_line, outcome_of
 
@@ -37,18 +39,120 @@ OUTPUT_KEPT = 200_000  # characters of a run's output read back for its reason
 @dataclass(frozen=True)
 class Job:
     student: str
-    argv: list[str]
+    args: list[str]  # the ``mobygrade`` command's arguments: inspect CHECKPOINT ...
     env: dict[str, str]
     report: Path  # the JSON report the run writes
     log: Path  # its output
 
 
+class Forked:
+    """One host's run: a child process forked from the class run, in its own session."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = -1
+                return self.returncode
+            if pid == self.pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout)
+            time.sleep(0.02)
+        assert self.returncode is not None
+        return self.returncode
+
+
+# Imported once by the class run, before it forks the hosts' runs: what every run would
+# otherwise import again (pytest, the Docker SDK, requests, dnspython) and the suite's
+# modules that are not pytest plugins. The plugin modules (conftest's ``pytest_plugins``
+# and theirs) stay out: pytest imports them in each run, rewriting their asserts.
+PRELOAD = (
+    "pytest", "_pytest.python", "_pytest.terminal", "_pytest.fixtures", "_pytest.main",
+    "_pytest.runner", "_pytest.assertion.rewrite", "docker", "docker.errors", "docker.tls",
+    "requests", "urllib3", "dns.message", "dns.query", "dns.rdatatype", "dns.resolver",
+    "fixtures.engine", "fixtures.graded_paths", "fixtures.labels", "fixtures.settings",
+    "fixtures.transport", "grading.api", "grading.catalog", "grading.checkid",
+    "grading.context", "grading.discover", "grading.fingerprint", "grading.i18n",
+    "grading.messages", "grading.options", "grading.prereq", "grading.reporter",
+    "grading.rubric", "grading.scoring",
+)
+PLUGIN_MODULES = ("fixtures.plugin", "grading.plugin", "fixtures.images.plugin",
+                  "fixtures.probes", "fixtures.provision.plugin", "fixtures.inspect.plugin")
+
+
+def preload() -> None:
+    """Import :data:`PRELOAD` (what cannot be imported is left to the runs)."""
+    import importlib
+
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    leaked = [name for name in PLUGIN_MODULES if name in sys.modules]
+    assert not leaked, f"preloading imported pytest plugins: {leaked}"
+
+
+def _child(job: Job, log_fd: int) -> int:
+    """In the forked child: become the host's run (``mobygrade inspect ...``)."""
+    os.setsid()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    os.close(null)
+    os.close(log_fd)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.clear()
+    os.environ.update(job.env)
+    sys.dont_write_bytecode = "PYTHONDONTWRITEBYTECODE" in job.env
+    sys.pycache_prefix = job.env.get("PYTHONPYCACHEPREFIX") or sys.pycache_prefix
+    sys.argv = ["mobygrade", *job.args]
+    from grading.cli import main
+
+    return main(job.args)
+
+
+def spawn(job: Job) -> Forked:
+    """Fork the host's run; its output goes to ``job.log``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    log_fd = os.open(job.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        code = 1
+        try:
+            code = _child(job, log_fd)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        except BaseException:  # noqa: BLE001 - the run's own crash, said in its log
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(log_fd)
+    return Forked(pid)
+
+
 @dataclass
 class _Running:
     job: Job
-    proc: subprocess.Popen[bytes]
+    proc: Forked
     started: float
-    log: IO[bytes]
 
 
 @dataclass
@@ -79,7 +183,7 @@ class Progress:
             self.stream.flush()
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _kill_group(proc: Forked) -> None:
     """SIGTERM to the run's group (its fixtures clean up), SIGKILL after a grace period."""
     for sig, grace in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, KILL_GRACE_S)):
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -119,7 +223,6 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
     result = Result()
 
     def finish(item: _Running, code: int | None, timed_out: bool) -> None:
-        item.log.close()
         elapsed = time.monotonic() - item.started
         report = _read_report(item.job.report)
         output = _read_output(item.job.log)
@@ -137,11 +240,7 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
         while (pending or running) and not result.usage_error:
             while pending and len(running) < max_jobs:
                 job = pending.pop(0)
-                log = open(job.log, "wb")  # noqa: SIM115 - closed by finish()
-                proc = subprocess.Popen(job.argv, env=job.env, stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True)
-                running.append(_Running(job, proc, time.monotonic(), log))
+                running.append(_Running(job, spawn(job), time.monotonic()))
             progress.running = len(running)
             progress.show()
             time.sleep(POLL_S)
@@ -159,7 +258,6 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
     finally:
         for item in running:  # interrupted, or stopped by a usage error
             _kill_group(item.proc)
-            item.log.close()
             result.cancelled.append(item.job.student)
         progress.running = 0
         progress.close()
@@ -194,9 +292,8 @@ def child_env(env: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def inspect_argv(checkpoint: str, report_json: Path, report_html: Path,
+def inspect_args(checkpoint: str, report_json: Path, report_html: Path,
                  options: Sequence[str]) -> list[str]:
-    """One host's run: the ``mobygrade inspect`` command with the class's suite options."""
-    return [sys.executable, "-m", "grading.cli", "inspect", checkpoint, "-q",
-            f"--grade-report=json:{report_json}", f"--grade-report=html:{report_html}",
-            *options]
+    """One host's run: ``mobygrade inspect`` with the class's suite options."""
+    return ["inspect", checkpoint, "-q", f"--grade-report=json:{report_json}",
+            f"--grade-report=html:{report_html}", *options]
