@@ -10,7 +10,9 @@ round, times:
   engine: inspect mode only reads, so the runs do not disturb each other).
 
 Each round runs every variant once, in turn, so a load from elsewhere hits them
-alike; the medians and the ratio class-of-8 / single run are printed (target ≤ 2).
+alike; the medians and the ratio class-of-8 / single run are printed (target ≤ 2),
+with the CPU time the whole machine spent meanwhile (/proc/stat: the grader, the
+engine's dockerd, containerd and probe containers, and whatever else runs here).
 
     python bench/class_bench.py [--runs 5] [--docker-host URL --netns NS]
 
@@ -63,11 +65,23 @@ def env_for(url: str) -> dict[str, str]:
     return env
 
 
-def timed(argv: list[str], env: dict[str, str], ok: tuple[int, ...]) -> float:
-    started = time.monotonic()
+def busy_s() -> float:
+    """CPU seconds the whole machine has been busy (every process: grader, engines, others)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = stat.readline().split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+BUSY: dict[str, list[float]] = {}
+
+
+def timed(argv: list[str], env: dict[str, str], ok: tuple[int, ...], name: str = "") -> float:
+    started, cpu = time.monotonic(), busy_s()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False,
                           timeout=600)
     wall = time.monotonic() - started
+    BUSY.setdefault(name, []).append(busy_s() - cpu)
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n"
                          f"{(done.stdout + done.stderr)[-3000:]}")
@@ -97,20 +111,20 @@ def main(argv: list[str] | None = None) -> int:
             single = [py, "-m", "grading.cli", "inspect", CHECKPOINT, "-q",
                       f"--grade-report=json:{work / 'single.json'}",
                       f"--grade-report=html:{work / 'single.html'}", *OPTIONS]
-            walls["single"].append(timed(single, env, (0,)))
+            walls["single"].append(timed(single, env, (0,), "single"))
             for n in SIZES:
                 out = work / f"class-{n}-{round_}"
                 command = [py, "-m", "grading.cli", "class", str(rosters[n]), "--checkpoint",
                            CHECKPOINT, "--out", str(out), "--jobs", str(n), *OPTIONS]
-                walls[f"class {n}"].append(timed(command, env, (0,)))
+                walls[f"class {n}"].append(timed(command, env, (0,), f"class {n}"))
             print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s"
                                                      for k, v in walls.items()), flush=True)
     medians = {k: statistics.median(v) for k, v in walls.items()}
     base = medians["single"]
-    print("\nvariant      median   min     max     × single")
+    print("\nvariant      median   min      max     × single  machine busy (CPU s, median)")
     for name, values in walls.items():
         print(f"{name:11} {medians[name]:6.2f} s {min(values):6.2f} s {max(values):6.2f} s"
-              f"  {medians[name] / base:5.2f}")
+              f"  {medians[name] / base:5.2f}     {statistics.median(BUSY[name]):5.1f}")
     ratio = medians[f"class {SIZES[-1]}"] / base
     print(f"\nclass of {SIZES[-1]} / single run: {ratio:.2f} "
           f"({'ok' if ratio <= TARGET else 'OVER'} ≤ {TARGET:g})")

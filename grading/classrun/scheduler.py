@@ -5,8 +5,8 @@ class run after :func:`preload`: the libraries every run needs are imported once
 not once per host) in its own session and process group, with the roster line's
 engine in its environment: hosts stay apart, and one host's failure never touches
 another. A run past its
-time bound is killed with its whole group. Ctrl-C stops starting hosts, kills the
-running ones' groups and returns; what ended before is kept. A run that says its
+time bound is killed with its whole group. Ctrl-C (or SIGTERM) stops starting hosts,
+kills the running ones' groups and returns; what ended before is kept. A run that says its
 options are wrong (exit 4, no report) stops the class: the same options would fail
 every host.
 
@@ -100,6 +100,10 @@ def preload() -> None:
             importlib.import_module(name)
     leaked = [name for name in PLUGIN_MODULES if name in sys.modules]
     assert not leaked, f"preloading imported pytest plugins: {leaked}"
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the runs' own collections skip what they inherit (and leave it shared)
 
 
 def _child(job: Job, log_fd: int) -> int:
@@ -236,6 +240,10 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
         progress.unreached += outcome.status == "not graded"
         on_done(outcome)
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM ends the class as Ctrl-C does
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         while (pending or running) and not result.usage_error:
             while pending and len(running) < max_jobs:
@@ -256,6 +264,7 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for item in running:  # interrupted, or stopped by a usage error
             _kill_group(item.proc)
             result.cancelled.append(item.job.student)
