@@ -4,7 +4,7 @@ Three second engines run at once, each in its own network namespace
 (``selftest.engines``), each holding a scripted student host built with the lab's
 docker commands (``selftest.class_hosts``). The roster reaches them through every
 transport: the first engine by its unix socket, through tcp:// (a loopback proxy),
-TLS with client certificates (``cert_path``) and ssh (a real sshd); the second holds
+TLS with client certificates (``cert_path``), ssh (a real sshd) and a docker context; the second holds
 a mistake (a read-write share); the third engine's dockerd is stopped while its
 host is being graded; one more line names a port nobody listens on. The gradebook
 must have every row with the right status, the Moodle and Canvas files every
@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -30,6 +31,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from fixtures.transport import context_id
 from selftest.class_hosts import LAB_IMAGES, NetnsStudentHost
 from selftest.student_hosts import BUILDERS
 from selftest.tcp_proxy import TcpProxy
@@ -104,6 +106,13 @@ def test_a_class_on_several_engines_and_every_transport(tmp_path: Path, chromium
         tls = stack.enter_context(tls_endpoint(sock))
         ssh = stack.enter_context(ssh_endpoint(sock))
         dead_port = free_port()
+        config = tmp_path / "docker-config"  # a docker context naming the first engine
+        meta = config / "contexts" / "meta" / context_id("lab-alice")
+        meta.mkdir(parents=True)
+        (meta / "meta.json").write_text(json.dumps(
+            {"Name": "lab-alice", "Metadata": {},
+             "Endpoints": {"docker": {"Host": first.docker_host,  # type: ignore[attr-defined]
+                                      "SkipTLSVerify": False}}}))
         roster = tmp_path / "roster.csv"
         roster.write_text(
             "student,name,email,docker_host,cert_path\n"
@@ -113,30 +122,32 @@ def test_a_class_on_several_engines_and_every_transport(tmp_path: Path, chromium
             f"dave,Dave Roux,dave@example.org,{ssh.docker_host},\n"
             f"erin,Erin Blanc,erin@example.org,{second.docker_host},\n"  # type: ignore[attr-defined]
             f"frank,Frank Noir,frank@example.org,{third.docker_host},\n"  # type: ignore[attr-defined]
-            f"grace,Grace Vert,grace@example.org,tcp://127.0.0.1:{dead_port},\n")
+            f"grace,Grace Vert,grace@example.org,tcp://127.0.0.1:{dead_port},\n"
+            "heidi,Heidi Gris,heidi@example.org,context:lab-alice,\n")
         out = tmp_path / "class"
         log_dir = third.log.parent  # type: ignore[attr-defined]
         watcher = stop_dockerd_when_grading_starts(
             third.docker_host, log_dir / "dockerd.pid",  # type: ignore[attr-defined]
             out / "students" / "frank.log")
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
-        env.update(PYTHONPATH=str(ROOT), MOBYGRADE_SSH_CONFIG=str(ssh.ssh_config))
+        env.update(PYTHONPATH=str(ROOT), MOBYGRADE_SSH_CONFIG=str(ssh.ssh_config),
+                   DOCKER_CONFIG=str(config))
         started = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-m", "grading.cli", "class", str(roster), "--checkpoint",
-             CHECKPOINT, "--out", str(out), "--jobs", "7", "--timeout", "150",
+             CHECKPOINT, "--out", str(out), "--jobs", "8", "--timeout", "150",
              "--app-reads=engine", "--lang", "en"],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=400, check=False)
         wall = time.monotonic() - started
         watcher.join(timeout=10)
     output = done.stdout + done.stderr
-    print(output, f"\nclass of 7 graded in {wall:.1f} s")
+    print(output, f"\nclass of 8 graded in {wall:.1f} s")
     assert done.returncode == 3, output  # at least one host not graded
 
     table = list(csv.DictReader(io.StringIO((out / "gradebook.csv").read_bytes().decode())))
     by_id = {row["student"]: row for row in table}
-    assert list(by_id) == ["alice", "bob", "carol", "dave", "erin", "frank", "grace"]
-    for sid in ("alice", "bob", "carol", "dave"):
+    assert list(by_id) == ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
+    for sid in ("alice", "bob", "carol", "dave", "heidi"):
         assert (by_id[sid]["status"], by_id[sid]["score"], by_id[sid]["max_score"]) == \
             ("graded", "20", "20"), (sid, by_id[sid], (out / "students" / f"{sid}.log")
                                      .read_text()[-2000:])
@@ -172,6 +183,7 @@ def test_a_class_on_several_engines_and_every_transport(tmp_path: Path, chromium
         "[r.dataset.student, r.querySelector('svg.thumb') ? "
         "r.querySelector('svg.thumb').getBoundingClientRect().width : 0])")
     assert [r[0] for r in rows] == list(by_id)
-    assert all(width > 50 for sid, width in rows if sid in ("alice", "bob", "carol", "dave"))
+    assert all(width > 50 for sid, width in rows
+               if sid in ("alice", "bob", "carol", "dave", "heidi"))
     shot = full_page_png(chromium, tmp_path / "class.png")  # type: ignore[arg-type]
     print(f"screenshot of the class page: {shot}")
