@@ -99,3 +99,23 @@ def test_the_networks_questions_are_asked_ahead_once_per_running_app() -> None:
         "img-moby-counter", [["nslookup", "redis", "127.0.0.11"],
                              ["ping", "-c", "1", "-W", "1", "172.18.0.2"]])}
     assert plan(host, "volumes") == {}  # nothing asked that its checks do not ask
+
+
+def test_engine_reads_of_every_app_are_asked_ahead_in_one_container() -> None:
+    from fixtures.inspect.ahead import plan
+    from fixtures.inspect.snapshot import ContainerFacts, HostSnapshot, PortBinding
+
+    def app(name: str, port: str) -> ContainerFacts:
+        return ContainerFacts(id=f"id-{name}", name=name, image_ref="x", image_id="img-app",
+                              image_repos=(), image_role="", status="running", restart_count=0,
+                              exit_code=0, endpoints=(), mounts=(),
+                              ports=(PortBinding("80/tcp", "0.0.0.0", port),))
+
+    host = HostSnapshot(containers=(app("moby-counter", "8080"), app("moby-counter2", "9090")),
+                        networks=(), volumes=())
+    questions = plan(host, "volumes", reads="engine")
+    image, commands = questions["host"]
+    assert image == "img-app" and len(commands) == 6
+    assert [c[-1] for c in commands[:3]] == ["http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1/ping",
+                                            "http://127.0.0.1:8080/v1/whales"]
+    assert plan(host, "volumes") == {}  # read from here first: nothing asked ahead
