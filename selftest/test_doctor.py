@@ -144,6 +144,23 @@ def test_app_lines_here_through_the_engine_or_not_at_all(app_port: int) -> None:
     assert kinds(none) == {"app": None}
 
 
+def test_app_lines_for_a_stopped_app_and_one_on_the_wrong_port() -> None:
+    stopped = doctor.app_findings(_host(8080, status="exited"), _Probe(True), "127.0.0.1", "fr")  # type: ignore[arg-type]
+    assert kinds(stopped) == {"app.moby-counter": False}
+    assert "arrêté" in stopped[0].text and "docker container start moby-counter" in stopped[0].fix
+    wrong = _host(9090)
+    app = wrong.containers[0]
+    moved = HostSnapshot(containers=(type(app)(**{**app.__dict__, "ports": (
+        PortBinding("8080/tcp", "0.0.0.0", "9090"),)}),), networks=(), volumes=())
+    line = doctor.app_findings(moved, _Probe(True), "127.0.0.1", "en")[0]  # type: ignore[arg-type]
+    assert line.ok is False and "9090->8080/tcp" in line.text and "-p <host port>:80" in line.fix
+
+
+def test_an_app_that_refuses_is_explained_in_the_run_language(app_port: int) -> None:
+    down = doctor.app_findings(_host(_closed_port()), _Probe(False), "127.0.0.1", "fr")  # type: ignore[arg-type]
+    assert "inspect." not in down[0].text, down[0].text  # a sentence, not a catalog key
+
+
 def test_render_marks_each_line_with_a_word_and_puts_the_fix_under_a_problem() -> None:
     text = doctor.render([doctor.Finding("a", True, "fine"), doctor.Finding("b", False, "bad", "do x"),
                           doctor.Finding("c", None, "fyi")], "fr")
