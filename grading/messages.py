@@ -27,6 +27,7 @@ from pathlib import Path
 from grading.context import LANGS
 
 FILE = "messages.toml"
+DEFAULT_DIR = Path(__file__).with_name("catalog")
 
 
 class MessagesError(ValueError):
@@ -41,7 +42,11 @@ class Message:
     params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:  # only where no language is known (a debugger, a log)
-        return format_message(self, "en", {})
+        return format_message(self, "en", default_messages())
+
+    def text(self, lang: str) -> str:
+        """This sentence in ``lang`` from the suite's own catalog (no run at hand)."""
+        return format_message(self, lang, default_messages())
 
 
 def says(key: str, **params: object) -> Message:
@@ -50,6 +55,7 @@ def says(key: str, **params: object) -> Message:
 
 
 Texts = Mapping[str, Mapping[str, str]]  # key -> lang -> template
+Text = str | Message  # a sentence of the catalog, or plain data shown as it is
 
 
 def format_message(value: object, lang: str, texts: Texts) -> str:
@@ -65,6 +71,19 @@ def format_message(value: object, lang: str, texts: Texts) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return f"{template} {params}"
+
+
+_DEFAULT: dict[str, dict[str, str]] = {}
+
+
+def default_messages() -> Texts:
+    """The suite's own sentences (``grading/catalog/messages.toml``), read once."""
+    if not _DEFAULT:
+        try:
+            _DEFAULT.update(load_messages(DEFAULT_DIR))
+        except MessagesError:
+            pass  # a run reports it as a usage error; here only English text is wanted
+    return _DEFAULT
 
 
 def parse_messages(text: str, source: str) -> dict[str, dict[str, str]]:

@@ -1,0 +1,226 @@
+"""Which language a text a person reads is in: English words in a French run, and the reverse.
+
+A sentence gives its language away by its small words (articles, prepositions,
+auxiliaries, negations) and, for French, by accented letters. Names, commands
+and data do not count: they are the same in both languages and often English
+(``docker volume prune --all``, ``moby-counter``, ``redis:alpine``, an engine's
+own error text quoted after a colon is the exception, see below). So the
+detector first blanks out what is code or data, then flags the function words
+of the other language that remain, as whole words.
+
+Blanked out (:func:`prose`):
+
+- code spans in backticks, text in « », "", '' or '' quotes used as data
+  (a quote that opens after a space and closes before one);
+- URLs (``scheme://...``), paths and image references (a token holding ``/``),
+  ``key=value`` and ``--option`` tokens, ``$VARS``, JSON-ish ``{...}`` and
+  ``[...]``, hex ids of 12 hex digits or more, dotted ids (``networks.dns_redis``),
+  e-mail-like and ``host:port`` tokens;
+- shell commands: from a command word in lower case (``docker``, ``sudo``,
+  ``ssh``, ``apt-get``, ``pip``, ``python``, ``ping``, ``nslookup``...) to the
+  end of the clause (``,`` ``;`` ``)`` ``.`` ``:``) or to the first function
+  word of either language (``ping -c 3 redis shows ...``: ``shows`` counts).
+
+Then a word (letters, with ``'`` and ``-`` inside) is flagged when, lower-cased,
+it is in the other language's list: :data:`ENGLISH` in a French text,
+:data:`FRENCH` (or any word with a French accent) in an English text. The lists
+hold only words that are not also words of the text's own language or common
+in Docker names (``on``, ``a``, ``or``, ``as``, ``plus``, ``port``, ``volume``
+are left out on purpose).
+
+``foreign_words(text, lang)`` returns the flagged words with their line, so a
+failing test says exactly what leaked where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# English words that no French sentence uses (as whole words).
+ENGLISH = frozenset("""
+the is are was were be been being isn't aren't wasn't don't doesn't didn't can't cannot
+could couldn't would should shouldn't does did has have had having not no none nothing
+of to in into from with without within which who whose what when where while than then
+that this these those there their its it's it they them you your yours we our
+and because so if unless until after before about above below under over between
+found expected missing got instead only also still yet again already
+reached failed passed answered answers answer shows showed say says said
+removed kept left made built pulled named called
+here there every each some any many more most other another same such
+check checks please fix rerun use uses using used need needs needed
+""".split())
+
+# French words that no English sentence uses (as whole words); any accented word too.
+FRENCH = frozenset("""
+le la les des du un une est sont sont été être était pas aucun aucune attendu attendue
+trouvé trouvée trouvés avec sans depuis dans sur pour par que qui quoi dont où
+et ou mais donc ni ne ce cet cette ces son sa ses leur leurs il ils elle elles
+nous vous votre vos notre nos au aux lui se en
+mais puis alors encore déjà très trop peu bien aussi seulement toujours jamais
+vérifiez relancez lancez utilisez installez démarrez corrigez ajoutez supprimez
+manque manquent reçu reçoit attendait affiche affiché répond répondu
+""".split()) - {"en"}  # "en" is an English prefix in names (en0): left to the accents rule
+
+# Words that start a shell command or a command-line fragment.
+COMMANDS = (
+    "docker", "dockerd", "sudo", "ssh", "ssh-keygen", "ssh-keyscan", "ssh-copy-id",
+    "ssh-add", "apt-get", "pip", "python", "python3", "ping", "nslookup", "curl", "wget",
+    "systemctl", "mobygrade", "pytest", "redis-cli", "cat", "echo", "export", "tar",
+    "debootstrap", "usermod", "ip", "iptables",
+)
+
+_ACCENT = re.compile(r"[àâäçéèêëîïôöùûüÿœæ]", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:['’][A-Za-zÀ-ÖØ-öø-ÿœŒ]+)*")
+
+_BLANKS = [
+    re.compile(r"`[^`]*`"),  # code spans
+    re.compile(r"«[^»]*»"),  # French quotes: a quotation (the handout's own sentence)
+    re.compile(r"“[^”]*”"),
+    re.compile(r"(?<![\w])'[^'\n]*'(?![\w])"),  # 'data' (not the ' of l'adresse)
+    re.compile(r"(?<![\w])\"[^\"\n]*\"(?![\w])"),
+    re.compile(r"\b[a-z][a-z0-9+.-]*://\S*"),  # URLs
+    re.compile(r"\S*[/\\]\S*"),  # paths, image references, a/b
+    re.compile(r"\S*=\S*"),  # key=value, label=x
+    re.compile(r"(?<!\w)--?[A-Za-z][\w-]*"),  # --option, -p
+    re.compile(r"\$\{?\w+\}?"),  # $USER, ${X}
+    re.compile(r"\{[^{}]*\}"),  # JSON-ish, placeholders
+    re.compile(r"\b[0-9a-f]{12,}\b"),  # ids
+    re.compile(r"\b\w+(?:\.\w+)+\b"),  # dotted ids, versions, file names
+    re.compile(r"\b[\w-]+:\d+\b"),  # host:port
+    re.compile(r"\S+@\S+"),  # user@host
+    re.compile(r"\b\w+(?:[-_]\w+)+\b"),  # moby-counter, redis_data, dump-rdb
+]
+_CLAUSE_END = (",", ";", ")", ".", ":")
+
+
+def _blank_commands(line: str) -> str:
+    """A command word (lower case) and its arguments, up to the clause's end or a
+    function word of either language (``ping -c 3 redis shows ...`` keeps ``shows``)."""
+    tokens = line.split(" ")
+    out = []
+    inside = False
+    for token in tokens:
+        bare = token.strip("(`«\"'")
+        if not inside and bare in COMMANDS:
+            inside = True
+            out.append("")
+            if token.endswith(_CLAUSE_END):
+                inside = False
+            continue
+        if inside:
+            word = bare.rstrip(",;).:").lower()
+            if word in ENGLISH or word in FRENCH or word in ("ou", "or", "puis", "then"):
+                inside = False
+                out.append(token)
+                continue
+            out.append("")
+            if token.endswith(_CLAUSE_END):
+                inside = False
+            continue
+        out.append(token)
+    return " ".join(out)
+
+
+def prose(text: str) -> str:
+    """``text`` with code and data blanked out (replaced by a space)."""
+    out = "\n".join(_blank_commands(line) for line in text.splitlines())
+    for pattern in _BLANKS:
+        out = pattern.sub(" ", out)
+    return out
+
+
+@dataclass(frozen=True)
+class Leak:
+    word: str
+    line: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        place = f"{self.where}: " if self.where else ""
+        return f"{place}{self.word!r} in: {self.line.strip()}"
+
+
+def foreign(word: str, lang: str) -> bool:
+    """Whether ``word`` (already outside code) belongs to the language other than ``lang``."""
+    low = word.lower().replace("’", "'")
+    if lang == "fr":
+        return low in ENGLISH
+    if _ACCENT.search(low):
+        return True
+    head = low.split("'", 1)[0]
+    return low in FRENCH or ("'" in low and head in {"l", "d", "n", "qu", "j", "s", "c"})
+
+
+def foreign_words(text: str, lang: str, where: str = "") -> list[Leak]:
+    """Each word of the other language in ``text``, with its line."""
+    leaks = []
+    for line in text.splitlines():
+        for word in _WORD.findall(prose(line)):
+            if foreign(word, lang):
+                leaks.append(Leak(word, line, where))
+    return leaks
+
+
+# -- what a run prints that is not ours (pytest's own English) --------------------------
+
+_PYTEST_CHROME = re.compile(
+    r"^(?:platform |cachedir:|rootdir:|configfile:|plugins:|benchmark:|collect|"
+    r"testpaths:|created:|\d+ workers?|\[gw\d+\]|scheduling tests|"
+    r"tests?/\S+\.py\s|selftest/\S+\.py\s|\S+\.py::|"
+    r"=+ .*(?:test session starts|passed|failed|skipped|error|no tests ran|warnings summary|"
+    r"short test summary info|FAILURES|ERRORS|deselected|xfailed|xpassed).* =+$|"
+    r"_+ .* _+$|-- Docs: |[.sFEx]+\s*(?:\[\s*\d+%\])?$|"
+    r"(?:FAILED|ERROR|SKIPPED|PASSED) |!+ .* !+$|Interrupted: |"
+    r"\s*\d+ (?:passed|failed|skipped|error)|\S+\.py:\d+: )"
+)
+
+
+def our_lines(output: str) -> str:
+    """The lines of a pytest run's output that mobygrade wrote (pytest's chrome left out)."""
+    return "\n".join(line for line in output.splitlines() if not _PYTEST_CHROME.match(line))
+
+
+# Report fields that are data, not sentences (ids, names, versions, paths, statuses).
+DATA_KEYS = frozenset({
+    "id", "check_id", "mode", "part", "status", "nodeids", "objects", "visibility",
+    "schema_version", "lab", "checkpoint", "lang", "docker_host", "engine_version", "images",
+    "endpoint", "started_at", "suite_fingerprint", "blocked_by", "filename", "file",
+    "observations", "host", "url", "source", "transport", "context", "api_version",
+    "output_format", "extra_data", "mark",
+})
+
+
+def report_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
+    """(field, text) of every sentence-bearing string in a JSON report."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if str(name) not in DATA_KEYS:
+                yield from report_strings(value, str(name))
+    elif isinstance(data, list):
+        for value in data:
+            yield from report_strings(value, key)
+    elif isinstance(data, str):
+        yield key, data
+
+
+def json_leaks(text: str, lang: str, where: str) -> list[Leak]:
+    leaks = []
+    for key, value in report_strings(json.loads(text)):
+        leaks += foreign_words(value, lang, f"{where} [{key}]")
+    return leaks
+
+
+def leaks_in(texts: Iterable[tuple[str, str]], lang: str) -> list[Leak]:
+    """Leaks of (where, text) pairs: a pytest output (only our lines), a report by its suffix."""
+    out: list[Leak] = []
+    for where, text in texts:
+        if where.endswith(".json"):
+            out += json_leaks(text, lang, where)
+        elif where.endswith((".md", ".xml", ".html")):
+            out += foreign_words(text, lang, where)
+        else:
+            out += foreign_words(our_lines(text), lang, where)
+    return out
