@@ -81,6 +81,7 @@ _BLANKS = [
     re.compile(r"“[^”]*”"),
     re.compile(r"(?<![\w])'[^'\n]*'(?![\w])"),  # 'data' (not the ' of l'adresse)
     re.compile(r"(?<![\w])\"[^\"\n]*\"(?![\w])"),
+    # (the quotations above, _QUOTES of them, are blanked before the commands)
     re.compile(r"\b[a-z][a-z0-9+.-]*://\S*"),  # URLs
     re.compile(r"\S*[/\\]\S*"),  # paths, image references, a/b
     re.compile(r"\S*=\S*"),  # key=value, label=x
@@ -93,6 +94,7 @@ _BLANKS = [
     re.compile(r"\S+@\S+"),  # user@host
     re.compile(r"\b\w+(?:[-_]\w+)+\b"),  # moby-counter, redis_data, dump-rdb
 ]
+_QUOTES = 5
 _CLAUSE_END = (",", ";", ")", ".", ":")
 
 
@@ -102,17 +104,21 @@ def _blank_commands(line: str) -> str:
     tokens = line.split(" ")
     out = []
     inside = False
+    position = 0  # of the token in the command: the first two are its subcommand
     for token in tokens:
         bare = token.strip("(`«\"'")
         if not inside and bare in COMMANDS:
             inside = True
+            position = 0
             out.append("")
             if token.endswith(_CLAUSE_END):
                 inside = False
             continue
         if inside:
+            position += 1
             word = bare.rstrip(",;).:").lower()
-            if word in ENGLISH or word in FRENCH or word in ("ou", "or", "puis", "then"):
+            stop = word in ENGLISH or word in FRENCH
+            if (stop and position > 2) or word in ("ou", "or", "puis", "then"):
                 inside = False
                 out.append(token)
                 continue
@@ -126,8 +132,11 @@ def _blank_commands(line: str) -> str:
 
 def prose(text: str) -> str:
     """``text`` with code and data blanked out (replaced by a space)."""
-    out = "\n".join(_blank_commands(line) for line in text.splitlines())
-    for pattern in _BLANKS:
+    out = text
+    for pattern in _BLANKS[:_QUOTES]:  # quotations first: a command inside stays inside
+        out = pattern.sub(" ", out)
+    out = "\n".join(_blank_commands(line) for line in out.splitlines())
+    for pattern in _BLANKS[_QUOTES:]:
         out = pattern.sub(" ", out)
     return out
 

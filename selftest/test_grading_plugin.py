@@ -298,6 +298,10 @@ BAD_INPUTS = [
     ({}, ["--grade-min", "lots"], "--grade-min", "not a number of points"),
     ({"catalog/provision.toml": '["networks.alias"]\ntitle = "x"\n'}, [], "catalog",
      "title must be"),
+    ({"catalog/messages.toml": '["provision.x"]\nfr = "aucun réseau {name}"\n'}, [],
+     "messages", '["provision.x"] has no en text'),
+    ({"catalog/messages.toml": '["provision.x"]\nfr = "aucun {name}"\nen = "no {who}"\n'}, [],
+     "messages", "fr and en use different values"),
 ]
 
 
@@ -325,6 +329,49 @@ def test_bad_input_in_a_real_process_has_no_traceback(suite: pytest.Pytester) ->
     )
     assert [line for line in result.errlines if line.strip()] == [expected]
     assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
+
+
+def test_a_message_missing_a_language_in_a_real_process_is_exit_4_naming_it(
+        suite: pytest.Pytester) -> None:
+    """Bad input of issue 10: a catalog sentence without English stops the run before it starts."""
+    (suite.path / "catalog" / "messages.toml").write_text(
+        '["provision.network_missing"]\nfr = "aucun réseau nommé {name}"\n', encoding="utf-8")
+    result = suite.runpytest_subprocess("--grade-report", "json:grade.json")
+    assert result.ret == 4
+    errors = [line for line in result.errlines if line.strip()]
+    assert errors == [f"ERROR: messages {suite.path / 'catalog' / 'messages.toml'}: "
+                      '["provision.network_missing"] has no en text'], errors
+    assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
+    assert not ran(suite)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "aucun réseau nommé moby-counter2"),
+                                              ("en", "no network named moby-counter2")])
+def test_a_catalog_sentence_is_shown_in_the_run_language(
+        suite: pytest.Pytester, lang: str, shown: str) -> None:
+    """A check's says(...) message, a fact and a drift note: in the summary and the JSON report."""
+    from selftest.language import leaks_in
+
+    (suite.path / "catalog" / "messages.toml").write_text(
+        '["provision.network_missing"]\n'
+        'fr = "aucun réseau nommé {name}"\nen = "no network named {name}"\n'
+        '["provision.fact"]\nfr = "le moteur répond en {ms} ms"\nen = "the engine answers in {ms} ms"\n',
+        encoding="utf-8")
+    body = ("    request.node.user_properties.append((FACT_KEY, says('provision.fact', ms=3)))\n"
+            "    raise CheckFailed(says('provision.network_missing', name='moby-counter2'))\n")
+    suite.makepyfile(**{"tests/provision/test_networks": HEADER.replace(
+        "partial", "partial, says") + "\n\n".join(
+        f"def test_{name}(request):\n" + (body if name == "moby_counter2_network" else "    pass\n")
+        for name in ORDER)})
+    result = suite.runpytest(f"--lang={lang}", "--grade-report", "json:grade.json")
+    out = result.stdout.str()
+    assert shown in out, out
+    report = (suite.path / "grade.json").read_text(encoding="utf-8")
+    assert shown in report
+    assert ("3 ms" in out) and ("répond" in out) == (lang == "fr"), out
+    said = [text for check in json.loads(report)["checks"]
+            for text in [check["message"], *check["facts"]]]  # this fake catalog's titles are French
+    assert leaks_in([("said", "\n".join(said))], lang) == []
 
 
 def test_help_works_with_a_broken_rubric(suite: pytest.Pytester) -> None:
