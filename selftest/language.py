@@ -15,7 +15,8 @@ Blanked out (:func:`prose`):
 - URLs (``scheme://...``), paths and image references (a token holding ``/``),
   ``key=value`` and ``--option`` tokens, ``$VARS``, JSON-ish ``{...}`` and
   ``[...]``, hex ids of 12 hex digits or more, dotted ids (``networks.dns_redis``),
-  e-mail-like and ``host:port`` tokens;
+  e-mail-like and ``host:port`` tokens; the handout's section heading of a lab
+  step (``Réseaux · « ... »``: the handout is French, its headings are quoted);
 - shell commands: from a command word in lower case (``docker``, ``sudo``,
   ``ssh``, ``apt-get``, ``pip``, ``python``, ``ping``, ``nslookup``...) to the
   end of the clause (``,`` ``;`` ``)`` ``.`` ``:``) or to the first function
@@ -93,6 +94,7 @@ _BLANKS = [
     re.compile(r"\b[\w-]+:\d+\b"),  # host:port
     re.compile(r"\S+@\S+"),  # user@host
     re.compile(r"\b\w+(?:[-_]\w+)+\b"),  # moby-counter, redis_data, dump-rdb
+    re.compile(r"\w+ · "),  # the handout's section heading of a lab step (Réseaux · « ... »)
 ]
 _QUOTES = 5
 _CLAUSE_END = (",", ";", ")", ".", ":")
