@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # English words that no French sentence uses (as whole words).
-ENGLISH = frozenset("""
+ENGLISH = frozenset(str.split("""
 the is are was were be been being isn't aren't wasn't don't doesn't didn't can't cannot
 could couldn't would should shouldn't does did has have had having not no none nothing
 of to in into from with without within which who whose what when where while than then
@@ -52,10 +52,10 @@ reached failed passed answered answers answer shows showed say says said
 removed kept left made built pulled named called
 here there every each some any many more most other another same such
 check checks please fix rerun use uses using used need needs needed
-""".split())
+"""))
 
 # French words that no English sentence uses (as whole words); any accented word too.
-FRENCH = frozenset("""
+FRENCH = frozenset(str.split("""
 le la les des du un une est sont sont été être était pas aucun aucune attendu attendue
 trouvé trouvée trouvés avec sans depuis dans sur pour par que qui quoi dont où
 et ou mais donc ni ne ce cet cette ces son sa ses leur leurs il ils elle elles
@@ -63,7 +63,7 @@ nous vous votre vos notre nos au aux lui se en
 mais puis alors encore déjà très trop peu bien aussi seulement toujours jamais
 vérifiez relancez lancez utilisez installez démarrez corrigez ajoutez supprimez
 manque manquent reçu reçoit attendait affiche affiché répond répondu
-""".split()) - {"en"}  # "en" is an English prefix in names (en0): left to the accents rule
+""")) - {"en"}  # "en" is an English prefix in names (en0): left to the accents rule
 
 # Words that start a shell command or a command-line fragment.
 COMMANDS = (

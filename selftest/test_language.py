@@ -63,8 +63,8 @@ def test_every_shipped_sentence_reads_in_its_language(lang: str) -> None:
 @pytest.mark.parametrize(("text", "words"), [
     ("expected network moby-counter2, found none", ["expected", "found", "none"]),
     ("Info : ping -c 3 redis shows 172.29.0.2", ["shows"]),
-    ("mobygrade: lab images (local): redis=mobygrade/redis:local -- stand-ins built here "
-     "with no registry (--lab-images=local)", ["built", "here", "with", "no"]),
+    (("mobygrade: lab images (local): redis=mobygrade/redis:local -- stand-ins built here "
+      "with no registry (--lab-images=local)"), ["built", "here", "with", "no"]),
     ("impossible de regarder : the container is not running", ["the", "is", "not"]),
     ("sweep took 0.4 s", []),  # too short to tell: no function word (a known blind spot)
 ])
