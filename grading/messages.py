@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,14 @@ def says(key: str, **params: object) -> Message:
     return Message(key, tuple(sorted(params.items())))
 
 
+JOINED = "(joined)"  # not a catalog key: sentences shown one after the other
+
+
+def joined(parts: Iterable[object], sep: str = "; ") -> Message:
+    """Several sentences (or data) shown in the run's language, ``sep`` between them."""
+    return Message(JOINED, (("parts", tuple(parts)), ("sep", sep)))
+
+
 Texts = Mapping[str, Mapping[str, str]]  # key -> lang -> template
 Text = str | Message  # a sentence of the catalog, or plain data shown as it is
 
@@ -62,6 +70,14 @@ def format_message(value: object, lang: str, texts: Texts) -> str:
     """``value`` in ``lang``: a Message through its template (its Message values too)."""
     if not isinstance(value, Message):
         return str(value)
+    if value.key == JOINED:
+        values = dict(value.params)
+        parts = values.get("parts")
+        items = parts if isinstance(parts, tuple) else ()
+        sep = str(values.get("sep", "; "))
+        if lang == "fr" and sep.startswith((";", ":")):
+            sep = " " + sep  # French puts a space before ; and :
+        return sep.join(format_message(p, lang, texts) for p in items)
     template = (texts.get(value.key) or {}).get(lang)
     params = {name: format_message(v, lang, texts) for name, v in value.params}
     if template is None:  # an unknown key: never hide what was meant
