@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from grading import context
-from grading.messages import Message, Text, says
+from grading.messages import Message, Text, joined, says
 
-__all__ = ["CheckBlocked", "CheckFailed", "Message", "PartialCredit", "Text", "expect", "partial", "says"]
+__all__ = [
+    "CheckBlocked", "CheckFailed", "Message", "PartialCredit", "Text", "expect", "joined",
+    "partial", "says",
+]
 
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned
 STATUS_KEY = "mobygrade.status"  # forced status: "failed" for a CheckFailed raised in setup
