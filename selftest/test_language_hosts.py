@@ -22,7 +22,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +31,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from selftest.language import Leak, leaks_in
+from selftest.language import assert_no_leak
 from selftest.student_hosts import BUILDERS, NameTaken, StudentHost, grade
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,57 +56,6 @@ CASES = [
 ]
 
 
-# -- where a leaked sentence comes from ------------------------------------------------
-
-def _sources() -> list[tuple[str, int, str]]:
-    out = []
-    for folder in ("fixtures", "tests", "grading"):
-        for path in sorted((REPO / folder).rglob("*")):
-            if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts:
-                rel = str(path.relative_to(REPO))
-                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                    out.append((rel, number, line))
-    return out
-
-
-def source_of(leak: Leak, sources: list[tuple[str, int, str]]) -> str:
-    """``file:line`` of a literal holding the leaked word with its neighbours, else ''."""
-    words = re.findall(r"[\w']+", leak.line)
-    lowered = [w.lower() for w in words]
-    try:
-        at = lowered.index(leak.word.lower())
-    except ValueError:
-        return ""
-    for width in (4, 3, 2):  # the longest run of words around the leak found in one line
-        for start in range(max(0, at - width + 1), at + 1):
-            phrase = words[start:start + width]
-            if len(phrase) < width:
-                continue
-            pattern = re.compile(r"\W+".join(re.escape(w) for w in phrase))
-            hits = [f"{rel}:{n}" for rel, n, text in sources if pattern.search(text)]
-            if hits:
-                return ", ".join(hits[:3])
-    return ""
-
-
-def describe(leaks: list[tuple[str, Leak]]) -> str:
-    """One line per leaked line: the case, the words, the source, the line."""
-    sources = _sources()
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for case_id, leak in leaks:
-        field = leak.where.split(" [")[-1].rstrip("]")
-        grouped.setdefault((leak.line.strip(), field), []).append(
-            f"{case_id}:{leak.word}")
-    lines = []
-    for (line, field), hits in sorted(grouped.items()):
-        first = hits[0].split(":", 1)[1]
-        source = source_of(Leak(first, line), sources) or "source not found"
-        words = sorted({h.split(":", 1)[1] for h in hits})
-        cases = sorted({h.split(":", 1)[0] for h in hits})
-        lines.append(f"- [{field}] {words} from {source} (cases: {', '.join(cases)})\n    {line}")
-    return "\n".join(lines)
-
-
 def graded_texts(checkpoint: str, docker_host: str, lang: str) -> list[tuple[str, str]]:
     """(where, text) of one graded run: its output and its JSON and Markdown reports."""
     with tempfile.TemporaryDirectory(prefix="mg-lang-") as tmp:
@@ -123,14 +71,6 @@ def graded_texts(checkpoint: str, docker_host: str, lang: str) -> list[tuple[str
     assert run.report, f"no JSON report (exit {run.returncode}):\n{run.output[-3000:]}"
     assert "Traceback" not in run.output, run.output[-3000:]
     return texts
-
-
-def assert_no_leak(case_id: str, per_lang: dict[str, list[tuple[str, str]]]) -> None:
-    found: list[tuple[str, Leak]] = []
-    for lang, texts in per_lang.items():
-        found += [(f"{case_id}/{lang}", leak) for leak in leaks_in(texts, lang)]
-    assert not found, (f"{len(found)} word(s) of the other language in {case_id}:\n"
-                       + describe(found))
 
 
 # -- the cases -------------------------------------------------------------------------
