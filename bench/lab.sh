@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The lab "Docker 3 - réseaux et volumes" as a plain shell script: the docker CLI
 # steps a person types (both parts and the cleanup), with the same observations the
-# provision suite makes, on the same images. It is the baseline that
-# bench/provision.py times the suite against.
+# provision suite makes, on the same images (each isolation attempt waiting out its
+# timeout, a second bridge test...): a slow baseline, kept for comparison
+# (`python bench/provision.py --baseline lab`); the plain one is bench/student.sh.
 #
 #   REDIS_IMAGE=mobygrade/redis:local APP_IMAGE=mobygrade/moby-counter:local bash bench/lab.sh
 #

@@ -2,12 +2,21 @@
 
 An instructor compares a report's ``suite_fingerprint`` with the one of the
 suite they published (``python -m grading.fingerprint``): a student who edited
-a check, a fixture, the catalog or the rubric gets a different value. Hashed:
-``conftest.py``, the ``*.py`` under ``tests/`` and ``fixtures/``, every file
-under ``fixtures/images/`` (the stand-in images' build contexts), the grading
-package's ``*.py``, the catalog files used and the rubric used (by content,
-wherever it lives). Caches and hidden files are left out, and so is anything a
-run writes (logs, reports). Line endings are normalised so a CRLF checkout matches.
+a check, a fixture, the catalog, the rubric or pytest's configuration gets a
+different value. Hashed:
+
+- pytest's configuration at the checkout's root: ``pyproject.toml`` (its
+  ``addopts`` can load any plugin), ``tox.ini``, ``setup.cfg`` and
+  ``pytest.ini`` when present;
+- every ``*.py`` at the root (``conftest.py`` and any module ``-p`` could load);
+- the ``*.py`` under ``tests/`` (every ``conftest.py`` there included) and
+  ``fixtures/``, and every file under ``fixtures/images/`` (the stand-in
+  images' build contexts);
+- the grading package's ``*.py``, the catalog files used and the rubric used
+  (by content, wherever it lives).
+
+Caches and hidden files are left out, and so is anything a run writes (logs,
+reports). Line endings are normalised so a CRLF checkout matches.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from grading.rubric import DEFAULT_PATH as DEFAULT_RUBRIC
 PACKAGE_DIR = Path(__file__).parent
 _SKIP_DIRS = {"__pycache__"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
+CONFIG_FILES = ("pyproject.toml", "tox.ini", "setup.cfg", "pytest.ini")  # pytest reads these
 
 
 def _files(base: Path, pattern: str = "*") -> Iterator[Path]:
@@ -46,8 +56,12 @@ def suite_files(
 ) -> dict[str, Path]:
     """Name -> file for everything hashed except the rubric."""
     files: dict[str, Path] = {}
-    if (root / "conftest.py").is_file():
-        files["conftest.py"] = root / "conftest.py"
+    for name in CONFIG_FILES:
+        if (root / name).is_file():
+            files[name] = root / name
+    for path in sorted(root.glob("*.py")):
+        if path.is_file() and not path.name.startswith("."):
+            files[path.name] = path
     for base, pattern in (("tests", "*.py"), ("fixtures", "*.py"), ("fixtures/images", "*")):
         for path in _files(root / base, pattern):
             files[f"{base}/{path.relative_to(root / base).as_posix()}"] = path

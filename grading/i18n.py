@@ -39,6 +39,25 @@ _STRINGS: dict[str, dict[str, str]] = {
         "fr": "non exécutée : la session s'est arrêtée avant",
         "en": "not run: the session stopped before it",
     },
+    "incomplete": {"fr": "Évaluation incomplète", "en": "Incomplete run"},
+    "not_graded": {"fr": "Non noté", "en": "Not graded"},
+    "min_not_graded": {
+        "fr": "aucune note : corrigez la cause ci-dessus et relancez",
+        "en": "no grade: fix the cause above and run again",
+    },
+    "incomplete_interrupted": {
+        "fr": "session interrompue (Ctrl-C)",
+        "en": "session interrupted (Ctrl-C)",
+    },
+    "incomplete_stopped": {
+        "fr": "session arrêtée avant la fin ({detail})",
+        "en": "session stopped early ({detail})",
+    },
+    "incomplete_not_run": {
+        "fr": "{count} vérification(s) non exécutée(s)",
+        "en": "{count} check(s) not run",
+    },
+    "not_run_ids": {"fr": "Non exécutées", "en": "Not run"},
     "hint": {"fr": "Indice", "en": "Hint"},
     "lab_step": {"fr": "Étape", "en": "Lab step"},
     "drift": {"fr": "Écart avec le sujet", "en": "Lab drift"},
@@ -74,6 +93,7 @@ MARKS: dict[str, dict[str, str]] = {
     "blocked": {"fr": "bloqué", "en": "blocked"},
     "error": {"fr": "erreur", "en": "error"},
     "skipped": {"fr": "ignoré", "en": "skipped"},
+    "notrun": {"fr": "non exécuté", "en": "not run"},
 }
 
 
@@ -84,9 +104,19 @@ def text(key: str, lang: str, **values: object) -> str:
 
 
 def mark(kind: str, lang: str) -> str:
-    """The word for a check's mark: passed, partial, failed, blocked, error, skipped."""
+    """The word for a check's mark: passed, partial, failed, blocked, error, skipped, notrun."""
     words: Mapping[str, str] = MARKS[kind]
     return words.get(lang, words["fr"])
+
+
+def not_graded_line(reason: str, lang: str) -> str:
+    """``Not graded: <reason>`` (``Non noté : …``): a host that could not be graded has no score."""
+    return f"{text('not_graded', lang)}{colon(lang)}{reason}"
+
+
+def incomplete_line(reason: str, lang: str) -> str:
+    """``Incomplete run: <reason>`` (``Évaluation incomplète : …``)."""
+    return f"{text('incomplete', lang)}{colon(lang)}{reason}"
 
 
 def colon(lang: str) -> str:

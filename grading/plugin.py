@@ -25,6 +25,7 @@ from grading.discover import KnownChecks, scan
 from grading.fingerprint import fingerprint
 from grading.options import GradingOptions, OptionError, add_options, resolve
 from grading.prereq import stable_order
+from grading.render.safe import no_surrogates
 from grading.reporter import GradeReporter
 from grading.rubric import Rubric, RubricError, load_rubric
 
@@ -207,7 +208,7 @@ def pytest_runtest_makereport(
         if hasattr(report, "wasxfail"):
             status = "skipped"
         props.append((api.STATUS_KEY, status))
-        props.append((api.MESSAGE_KEY, message[:MAX_MESSAGE_CHARS]))
+        props.append((api.MESSAGE_KEY, no_surrogates(message[:MAX_MESSAGE_CHARS])))
         if status == "failed":
             props.append((api.FRACTION_KEY, fraction))
         if status == "blocked":

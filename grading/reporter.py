@@ -43,6 +43,13 @@ RENDERERS: dict[str, Callable[[GradeResult], str]] = {
 }
 
 
+def _reason(value: object) -> str | None:
+    """``{"reason": ...}`` (or a plain reason) of a host that could not be graded."""
+    if isinstance(value, dict):
+        value = value.get("reason")
+    return str(value) if value else None
+
+
 def _mapping(value: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
@@ -133,6 +140,8 @@ class GradeReporter:
         self.written: list[ReportSpec] = []
         self.failures: list[str] = []
         self.github_output = False
+        self.interrupted = False  # Ctrl-C (a KeyboardInterrupt anywhere in the session)
+        self.stopped: str | None = None  # pytest's reason for stopping early (-x, xdist)
 
     def _item(self, nodeid: str) -> _Item:
         return self.items.setdefault(nodeid, _Item(nodeid))
@@ -171,15 +180,27 @@ class GradeReporter:
             elif key == api.RUN_INFO_PROP and isinstance(value, dict):
                 self.run_info.update(value)
 
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """Ctrl-C, or pytest's own early stop (xdist's -x ends the session as Interrupted)."""
+        if excinfo.errisinstance(KeyboardInterrupt) and \
+                not excinfo.errisinstance(pytest.Session.Interrupted):
+            self.interrupted = True
+        else:
+            self.stopped = str(excinfo.value) or type(excinfo.value).__name__
+
     def build(self) -> GradeResult | None:
         """The grade of what ran, or None when no graded check was in the session."""
-        if not self.items or self.config.option.collectonly:
+        info = {**self.run_info, **self.local_run_info()}
+        not_graded = _reason(info.get("not_graded"))
+        if self.config.option.collectonly or not (self.items or not_graded):
             return None
         outcomes = [item.outcome() for item in self.items.values()]
         mode, checkpoint = self.run_settings()
         modes = {outcome.mode for outcome in outcomes}
         mode = mode or (modes.pop() if len(modes) == 1 else "provision")
-        info = {**self.run_info, **self.local_run_info()}
+        if not outcomes:  # the host could not be reached: every check of the run, not run
+            outcomes = [ItemOutcome(nodeid="", mode=mode, check_id=check_id, status="notrun")
+                        for check_id in self.available(mode, checkpoint)]
         images = info.get("images")
         meta = RunMeta(
             lab=self.rubric.lab,
@@ -192,13 +213,14 @@ class GradeReporter:
             images=images if isinstance(images, dict) else None,
             endpoint=_mapping(info.get("endpoint")),
             observations=_mapping(info.get("observations")),
+            not_graded=not_graded,
             started_at=self.started_at,
             duration_s=time.monotonic() - self.t0,
             fingerprint=self.fingerprint,
         )
         return grade(
             outcomes, self.rubric, self.catalog, meta, self.opts.minimum,
-            self.available(mode, checkpoint),
+            self.available(mode, checkpoint), interrupted=self.interrupted, stopped=self.stopped,
         )
 
     def write_reports(self, result: GradeResult) -> None:
@@ -209,7 +231,8 @@ class GradeReporter:
                 spec.path.parent.mkdir(parents=True, exist_ok=True)
                 append = spec.fmt == "markdown" and summary_file and \
                     Path(summary_file).resolve() == spec.path.resolve()
-                with open(spec.path, "a" if append else "w", encoding="utf-8") as out:
+                with open(spec.path, "a" if append else "w", encoding="utf-8",
+                          errors="replace") as out:
                     out.write(text if spec.fmt != "classroom" else text + "\n")
                 self.written.append(spec)
                 if spec.fmt == "classroom" and not self.github_output:
@@ -229,6 +252,11 @@ class GradeReporter:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Grade, write the reports and set the exit status (0: minimum reached, else 1)."""
+        stop = session.shouldfail or session.shouldstop  # -x/--maxfail: "stopping after 1 failures"
+        if stop and not self.stopped:
+            self.stopped = str(stop) if isinstance(stop, str) else "stop"
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED and not self.stopped:
+            self.interrupted = True
         self.result = self.build()
         if self.result is None:
             return

@@ -62,6 +62,7 @@ class RunMeta:
     images: Mapping[str, object] | None = None
     endpoint: Mapping[str, object] | None = None  # how the engine was reached (transport, context)
     observations: Mapping[str, object] | None = None  # patterns and topology, for the HTML report
+    not_graded: str | None = None  # why the host could not be graded (then no score, no hint)
     started_at: str = ""
     duration_s: float = 0.0
     fingerprint: str = ""
@@ -102,6 +103,22 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class Incomplete:
+    """Why the grade does not cover the whole run, and which checks did not run.
+
+    ``causes`` are stable words for programs: ``interrupted`` (Ctrl-C), ``stopped``
+    (``-x``/``--maxfail`` or another early stop), ``not_run`` (collected checks that
+    never ran) and ``partial_selection`` (``-k``/``-m``/node ids left checks out).
+    ``reason`` says the same in the run's language; ``not_run`` lists the ids of the
+    checks that did not run, collected ones first, then the ones not selected.
+    """
+
+    causes: tuple[str, ...]
+    reason: str
+    not_run: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CategoryScore:
     part: str
     name: str
@@ -120,6 +137,7 @@ class GradeResult:
     reached: bool
     available: int = 0  # checks the run would grade with no -k/-m/node selection
     prereqs_not_selected: tuple[str, ...] = field(default_factory=tuple)
+    incomplete: Incomplete | None = None  # None: every check the run grades by default ran
 
     @property
     def partial_selection(self) -> bool:
@@ -162,8 +180,15 @@ def grade(
     meta: RunMeta,
     minimum: MinSpec | None = None,
     available: Sequence[str] = (),
+    interrupted: bool = False,
+    stopped: str | None = None,
 ) -> GradeResult:
-    """Score the run. ``available``: the ids the run grades by default (to flag a partial -k)."""
+    """Score the run. ``available``: the ids the run grades by default (to flag a partial -k).
+
+    ``interrupted``: the session ended on Ctrl-C; ``stopped``: pytest's reason for an
+    early stop (``-x``). Either, a collected check that did not run, or a partial
+    selection makes the result :class:`Incomplete`.
+    """
     lang = meta.lang
     grouped: dict[tuple[str, str], list[ItemOutcome]] = {}
     for item in items:
@@ -184,7 +209,7 @@ def grade(
         final[key] = merged[key].status  # provisional: guards against a cyclic rubric
         mode, check_id = key
         blocked_by = None
-        for prereq in rubric.requires(mode, check_id):
+        for prereq in () if meta.not_graded else rubric.requires(mode, check_id):
             if (mode, prereq) not in merged:
                 missing[prereq] = None
             elif settle((mode, prereq)) != "passed" and blocked_by is None:
@@ -212,7 +237,7 @@ def grade(
         elif status == "error":
             message = i18n.text("suite_error", lang, detail=own.message or "?")
         elif status == "notrun":
-            status, message = "skipped", i18n.text("not_run", lang)
+            message = i18n.text("not_graded" if meta.not_graded else "not_run", lang)
         else:
             message = "" if status == "passed" else own.message
         earned = {"passed": points, "failed": points * own.fraction}.get(status, 0.0)
@@ -223,7 +248,8 @@ def grade(
                 part=part,
                 category=rubric.category_name(part, lang),
                 title=texts.title,
-                hint=texts.hint,
+                # nothing measured, or a host that could not be graded: no hint
+                hint="" if status == "notrun" or meta.not_graded else texts.hint,
                 lab_step=texts.lab_step,
                 status=status,
                 score=round(earned, 2),
@@ -255,6 +281,12 @@ def grade(
     score = round(sum(check.score for check in checks), 2)
     max_score = round(sum(check.max_score for check in checks), 2)
     min_score = minimum.resolve(max_score) if minimum else max_score
+    selected = {check_id for _, check_id in merged}
+    all_ids = list(dict.fromkeys([*available, *(check_id for _, check_id in order)]))
+    not_selected = [check_id for check_id in all_ids if check_id not in selected]
+    not_run = [key[1] for key in order if merged[key].status == "notrun"]
+    incomplete = None if meta.not_graded else _incomplete(
+        lang, interrupted, stopped, not_run, not_selected, len(selected), len(all_ids))
     return GradeResult(
         meta=meta,
         checks=tuple(checks),
@@ -262,7 +294,32 @@ def grade(
         score=score,
         max_score=max_score,
         min_score=min_score,
-        reached=score + 1e-9 >= min_score,
-        available=len(set(available) | {check_id for _, check_id in merged}),
+        reached=meta.not_graded is None and score + 1e-9 >= min_score,
+        available=len(all_ids),
         prereqs_not_selected=tuple(missing),
+        incomplete=incomplete,
     )
+
+
+def _incomplete(
+    lang: str, interrupted: bool, stopped: str | None, not_run: Sequence[str],
+    not_selected: Sequence[str], selected: int, available: int,
+) -> Incomplete | None:
+    causes: list[str] = []
+    reasons: list[str] = []
+    if interrupted:
+        causes.append("interrupted")
+        reasons.append(i18n.text("incomplete_interrupted", lang))
+    if stopped and not interrupted and not_run:
+        causes.append("stopped")
+        reasons.append(i18n.text("incomplete_stopped", lang, detail=stopped))
+    if not_run:
+        causes.append("not_run")
+        reasons.append(i18n.text("incomplete_not_run", lang, count=len(not_run)))
+    if not_selected and selected:
+        causes.append("partial_selection")
+        reasons.append(i18n.text("partial_selection", lang, selected=selected,
+                                 available=available))
+    if not causes:
+        return None
+    return Incomplete(tuple(causes), "; ".join(reasons), (*not_run, *not_selected))

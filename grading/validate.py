@@ -1,6 +1,10 @@
 """Check a Gradescope ``results.json`` or a GitHub Classroom runner result against the
-field lists those platforms publish (see ``docs/grading-formats.md`` of the project's
-shared notes). Each function returns the problems found, as lines; ``[]`` is valid.
+field lists those platforms publish: Gradescope's autograder specification ("Output
+format", https://gradescope-autograders.readthedocs.io/en/latest/specs/) and the runner
+result GitHub Classroom's autograding-grading-reporter decodes. The lists below are
+pinned a second time in ``selftest/test_report_formats.py`` (``PUBLISHED``): changing one
+without the other fails the self-tests. Each function returns the problems found, as
+lines; ``[]`` is valid.
 
 Used by the self-tests on every report the plugin writes; an instructor can run it
 on a report too: ``python -m grading.validate gradescope results.json``.

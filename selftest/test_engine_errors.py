@@ -9,6 +9,7 @@ value is a usage error (exit 4).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -149,3 +150,39 @@ def test_tcp_faults_are_explained_without_the_urllib3_chain(
     assert "\n" not in line and "HTTPConnectionPool" not in line
     for word in words:
         assert word in line
+
+
+def test_an_engine_that_dies_mid_run_is_not_graded(tmp_path: Path) -> None:
+    """The engine answers, then goes away after a few checks: no score with hints, but
+    "not graded" with the cause, exit 3, in the summary and the report."""
+    import threading
+
+    from fixtures.wait import wait_until
+    from selftest.tcp_proxy import TcpProxy
+
+    signal = tmp_path / "midrun"
+    report = tmp_path / "report.json"
+    with TcpProxy("/var/run/docker.sock") as proxy:
+        def take_it_away() -> None:
+            wait_until(signal.exists, timeout=60, what="the grader to reach its third check")
+            proxy.close()
+            (tmp_path / "midrun.done").touch()
+
+        watcher = threading.Thread(target=take_it_away, daemon=True)
+        watcher.start()
+        env = {**os.environ, "DOCKER_HOST": proxy.url, "MOBYGRADE_MIDRUN_SIGNAL": str(signal),
+               "MOBYGRADE_MIDRUN_CHECK": "test_networks.py::test_app_container"}
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--lab-mode=inspect", "--checkpoint=networks",
+             "-p", "selftest.midrun_plugin", "-p", "no:randomly", "-q",
+             f"--grade-report=json:{report}"],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+        watcher.join(timeout=5)
+    output = done.stdout + done.stderr
+    assert signal.exists(), f"the grader never reached the check:\n{output[-2000:]}"
+    assert done.returncode == 3, f"exit {done.returncode}\n{output[-3000:]}"
+    data = json.loads(report.read_text())
+    reason = (data.get("not_graded") or {}).get("reason", "")
+    assert proxy.url.split("://")[1] in reason or "stopped answering" in reason, reason
+    assert data["min_reached"] is False and all(not c["hint"] for c in data["checks"])
+    assert "Traceback" not in output

@@ -58,12 +58,15 @@ BODIES = {
     "skip": 'pytest.skip("not on this engine")',
     "fixture_fail": "student_object()",
     "fixture_error": "broken_fixture()",
+    "blocked": 'raise CheckBlocked("container stopped")',
+    "blocked_by": 'raise CheckBlocked("container stopped", by="step a")',
+    "interrupt": "raise KeyboardInterrupt",
 }
 
 HEADER = '''
 import os
 import pytest
-from grading.api import CheckFailed, DRIFT_KEY, FACT_KEY, partial
+from grading.api import CheckBlocked, CheckFailed, DRIFT_KEY, FACT_KEY, partial
 
 def _ran(name):
     with open(os.path.join(os.path.dirname(__file__), "ran.log"), "a") as log:
@@ -206,12 +209,17 @@ def test_a_stopped_session_still_shows_what_passed(suite: pytest.Pytester) -> No
                                "bridge_info"), moby_counter2_network="fail")
     result = suite.runpytest("-x", "--lang", "en")
     assert result.ret == 1
-    text = "\n".join(summary(result))
+    lines = summary(result)
+    text = "\n".join(lines)
     assert re.search(r"passed +3/3 +Title app_connected", text)
     assert re.search(r"blocked +0/3 +Title alias", text)
-    assert re.search(r"skipped +- +Title bridge_info", text)
-    assert "not run: the session stopped before it" in text
-    assert "Score: 3/10" in text
+    bridge = next(i for i, line in enumerate(lines) if "Title bridge_info" in line)
+    assert re.search(r"not run +- +Title bridge_info", lines[bridge])
+    assert lines[bridge + 1].strip() == "not run: the session stopped before it"
+    assert lines[bridge + 2].startswith("Incomplete run")  # not run: no hint, no lab step
+    assert "Score: 3/10" in lines
+    assert ("Incomplete run: session stopped early (stopping after 1 failures); "
+            "3 check(s) not run") in lines
 
 
 def test_a_check_missing_from_the_rubric_is_informational(suite: pytest.Pytester) -> None:
@@ -253,7 +261,7 @@ def test_partial_selection_is_said_and_graded_out_of_the_selected(suite: pytest.
     result = suite.runpytest("--lang", "en", "-k", "dns_alias")
     lines = summary(result)
     assert "Score: 2/2" in lines
-    assert "partial selection: 1 of 5 checks, graded out of these only" in lines
+    assert "Incomplete run: partial selection: 1 of 5 checks, graded out of these only" in lines
     assert "prerequisite(s) not selected, assumed to pass: networks.alias" in lines
     assert result.ret == 0
 
@@ -384,12 +392,41 @@ def test_help_works_with_a_broken_rubric(suite: pytest.Pytester) -> None:
 # --- reports -----------------------------------------------------------------
 
 
-def run_with_reports(suite: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, Path]]:
-    paths = {fmt: suite.path / "out" / name for fmt, name in (
+def report_paths(suite: pytest.Pytester, out: str = "out") -> dict[str, Path]:
+    """One path per format under ``out/``, none of which exists yet."""
+    paths = {fmt: suite.path / out / name for fmt, name in (
         ("json", "grade.json"), ("gradescope", "results.json"), ("classroom", "classroom.b64"),
         ("junit", "junit.xml"), ("markdown", "grade.md"))}
-    reports = [a for fmt, path in paths.items() for a in ("--grade-report", f"{fmt}:{path}")]
-    return suite.runpytest(*reports, *args), paths
+    assert not any(path.exists() for path in paths.values()), out
+    return paths
+
+
+def report_args(paths: dict[str, Path]) -> list[str]:
+    return [a for fmt, path in paths.items() for a in ("--grade-report", f"{fmt}:{path}")]
+
+
+def run_with_reports(suite: pytest.Pytester, *args: str, out: str = "out",
+                     subprocess: bool = False) -> tuple[pytest.RunResult, dict[str, Path]]:
+    paths = report_paths(suite, out)
+    run = suite.runpytest_subprocess if subprocess else suite.runpytest
+    return run(*report_args(paths), *args), paths
+
+
+def read_reports(paths: dict[str, Path]) -> dict[str, object]:
+    """The five reports, parsed: json and gradescope dicts, classroom decoded, junit root,
+    markdown text. Each must exist, parse and (Gradescope, Classroom) validate."""
+    assert all(path.is_file() for path in paths.values()), paths
+    gradescope = json.loads(paths["gradescope"].read_text(encoding="utf-8"))
+    classroom = validate.decode_classroom(paths["classroom"].read_text(encoding="utf-8"))
+    assert validate.gradescope_problems(gradescope) == []
+    assert validate.classroom_problems(classroom) == []
+    return {
+        "json": json.loads(paths["json"].read_text(encoding="utf-8")),
+        "gradescope": gradescope,
+        "classroom": classroom,
+        "junit": ET.parse(paths["junit"]).getroot(),
+        "markdown": paths["markdown"].read_text(encoding="utf-8"),
+    }
 
 
 def read_scores(paths: dict[str, Path]) -> dict[str, dict[str, float]]:
@@ -489,7 +526,8 @@ def test_run_info_from_fixtures_reaches_the_report(suite: pytest.Pytester) -> No
         "    info['engine_version'] = '20.10.24'\n"
     )
     for args in ((), ("-n", "2")):
-        out = suite.path / "info.json"
+        out = suite.path / f"info{len(args)}.json"  # fresh per run: each must write its own
+        assert not out.exists()
         result = suite.runpytest_subprocess("--grade-report", f"json:{out}", *args)
         assert result.ret == 0, result.stdout.str()
         report = json.loads(out.read_text())
@@ -524,17 +562,187 @@ def test_no_color(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_xdist_gives_the_same_grade(suite: pytest.Pytester) -> None:
+    """The parallel run writes its own five reports (fresh paths: a run that wrote nothing
+    cannot pass on the serial run's files) and they say what the serial run's say."""
     # pytest-xdist is a dev dependency (pyproject's dev extra, installed by tox).
     write_checks(suite, moby_counter2_network="fail", app_connected="partial")
-    serial, serial_paths = run_with_reports(suite, "--lang", "en")
-    serial_scores = read_scores(serial_paths)
-    parallel = suite.runpytest_subprocess(
-        "--lang", "en", "-n", "2",
-        *[a for fmt, path in serial_paths.items() for a in ("--grade-report", f"{fmt}:{path}")],
-    )
+    serial, serial_paths = run_with_reports(suite, "--lang", "en", out="serial")
+    parallel, parallel_paths = run_with_reports(suite, "--lang", "en", "-n", "2",
+                                                out="parallel", subprocess=True)
     assert parallel.ret == serial.ret == 1
-    assert read_scores(serial_paths) == serial_scores
+    assert "2 workers" in parallel.stdout.str()  # it did run in parallel
+    assert read_scores(parallel_paths) == read_scores(serial_paths)
+    serial_reports, parallel_reports = read_reports(serial_paths), read_reports(parallel_paths)
+
+    def comparable(report: object) -> object:
+        data = json.loads(json.dumps(report))
+        for key in ("started_at", "duration_s"):
+            data.pop(key)
+        for check in data["checks"]:
+            check.pop("duration_s")
+        return data
+
+    assert comparable(parallel_reports["json"]) == comparable(serial_reports["json"])
+    statuses = {c["id"]: c["status"] for c in parallel_reports["json"]["checks"]}
+    assert statuses == {"networks.moby_counter2_network": "failed", "networks.alias": "blocked",
+                        "networks.dns_alias": "blocked", "networks.app_connected": "failed",
+                        "networks.bridge_info": "passed"}
+    assert parallel_reports["json"]["incomplete"] is None
+    assert parallel_reports["markdown"] == serial_reports["markdown"]
+    assert [t["output"] for t in parallel_reports["gradescope"]["tests"]] == \
+        [t["output"] for t in serial_reports["gradescope"]["tests"]]
     lines = summary(parallel)
     assert "Score: 1.5/10" in lines
     assert sum("mobygrade: grade" in line for line in parallel.outlines) == 1
     assert any(line.strip() == "blocked by networks.moby_counter2_network" for line in lines)
+
+
+# --- CheckBlocked ------------------------------------------------------------
+
+
+def test_check_blocked_in_the_summary_and_every_report(suite: pytest.Pytester) -> None:
+    """A check that could not measure (CheckBlocked) is ``blocked`` with its reason, 0 points,
+    everywhere; ``by`` is carried as ``blocked_by``; its dependents in the rubric are blocked."""
+    write_checks(suite, moby_counter2_network="blocked", app_connected="blocked_by")
+    result, paths = run_with_reports(suite, "--lang", "en")
+    assert result.ret == 1
+    lines = summary(result)
+    first = next(i for i, line in enumerate(lines) if "Title moby_counter2_network" in line)
+    assert re.search(r"blocked +0/2 +Title moby_counter2_network", lines[first])
+    assert lines[first + 1].strip() == "container stopped"
+    app = next(i for i, line in enumerate(lines) if "Title app_connected" in line)
+    assert re.search(r"blocked +0/3", lines[app]) and lines[app + 1].strip() == "container stopped"
+    assert any(line.strip() == "blocked by networks.moby_counter2_network" for line in lines)
+    assert "Score: 0/10" in lines
+    assert "alias" not in ran(suite) and "dns_alias" not in ran(suite)  # dependents never ran
+
+    reports = read_reports(paths)
+    checks = {c["id"]: c for c in reports["json"]["checks"]}  # type: ignore[index]
+    stopped = checks["networks.moby_counter2_network"]
+    assert (stopped["status"], stopped["message"], stopped["blocked_by"], stopped["score"]) == \
+        ("blocked", "container stopped", None, 0)
+    by_step = checks["networks.app_connected"]
+    assert (by_step["status"], by_step["message"], by_step["blocked_by"]) == \
+        ("blocked", "container stopped", "step a")
+    for dependent, prereq in (("alias", "moby_counter2_network"), ("dns_alias", "alias")):
+        check = checks[f"networks.{dependent}"]
+        assert (check["status"], check["blocked_by"]) == ("blocked", f"networks.{prereq}")
+        assert check["message"] == f"blocked by networks.{prereq}"
+    junit = reports["junit"]
+    cases = {c.get("name"): c for c in junit.iter("testcase")}  # type: ignore[attr-defined]
+    for name in ("test_moby_counter2_network", "test_app_connected"):
+        skipped = cases[name].find("skipped")
+        assert skipped is not None and skipped.get("message") == "container stopped", name
+        props = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
+        assert props["status"] == "blocked" and props["score"] == "0"
+    assert cases["test_alias"].find("skipped") is not None
+    tests = {t["extra_data"]["check_id"]: t for t in reports["gradescope"]["tests"]}  # type: ignore[index]
+    for check_id in ("networks.moby_counter2_network", "networks.app_connected"):
+        test = tests[check_id]
+        assert test["extra_data"]["status"] == "blocked" and test["score"] == 0
+        assert test["status"] == "failed" and "container stopped" in test["output"]
+    assert "blocked by networks.moby_counter2_network" in tests["networks.alias"]["output"]
+    classroom = {t["name"]: t for t in reports["classroom"]["tests"]}  # type: ignore[index]
+    stopped_test = classroom["Title moby_counter2_network [networks.moby_counter2_network]"]
+    assert stopped_test["status"] == "fail" and "container stopped" in stopped_test["message"]
+    rows = [line for line in str(reports["markdown"]).splitlines()
+            if "moby_counter2_network`" in line and line.startswith("|")]
+    assert len(rows) == 1 and "blocked" in rows[0] and "container stopped" in rows[0]
+
+
+# --- incomplete runs: -x, Ctrl-C, -k -----------------------------------------
+
+
+def assert_incomplete(paths: dict[str, Path], cause: str, not_run: list[str]) -> None:
+    """Every report says the run is incomplete, why, and which checks did not run."""
+    reports = read_reports(paths)
+    own = reports["json"]
+    assert isinstance(own, dict)
+    assert own["incomplete"] is not None, own
+    assert cause in own["incomplete"]["causes"] and own["incomplete"]["reason"]
+    assert own["incomplete"]["not_run"] == not_run
+    reason = own["incomplete"]["reason"]
+    gradescope = reports["gradescope"]
+    assert isinstance(gradescope, dict)
+    assert f"Incomplete run: {reason}" in gradescope["output"]
+    assert gradescope["extra_data"]["incomplete"] == own["incomplete"]
+    classroom = reports["classroom"]
+    assert isinstance(classroom, dict) and classroom["status"] == "error"
+    junit = reports["junit"]
+    suite_props = {p.get("name"): p.get("value")
+                   for p in junit.find("testsuite/properties")}  # type: ignore[union-attr]
+    assert suite_props["incomplete"] == reason
+    assert suite_props["not_run"] == ",".join(not_run)
+    assert f"> Incomplete run: {reason}" in str(reports["markdown"])
+    # A check that did not run says "not run" only: no hint, no lab step, anywhere.
+    for check in own["checks"]:
+        if check["status"] != "notrun":
+            continue
+        assert check["message"] == "not run: the session stopped before it" and not check["hint"]
+        test = next(t for t in gradescope["tests"] if t["extra_data"]["check_id"] == check["id"])
+        assert test["output"] == check["message"], test
+        entry = next(t for t in classroom["tests"] if t["name"].endswith(f"[{check['id']}]"))
+        assert entry["message"] == check["message"]
+        case = next(c for c in junit.iter("testcase")  # type: ignore[attr-defined]
+                    if c.get("name") == "test_" + check["id"].split(".")[1])
+        skipped = case.find("skipped")
+        assert skipped is not None and skipped.text == check["message"]
+        row = next(line for line in str(reports["markdown"]).splitlines()
+                   if line.startswith("|") and f"{check['id']}`" in line)
+        assert "not run" in row and "Hint" not in row and "Lab step" not in row
+
+
+def test_x_stop_makes_every_report_incomplete(suite: pytest.Pytester) -> None:
+    write_checks(suite, order=("app_connected", "moby_counter2_network", "alias", "dns_alias",
+                               "bridge_info"), moby_counter2_network="fail")
+    result, paths = run_with_reports(suite, "-x", "--lang", "en")
+    assert result.ret == 1
+    assert_incomplete(paths, "stopped", ["networks.alias", "networks.dns_alias",
+                                         "networks.bridge_info"])
+    own = json.loads(paths["json"].read_text())
+    assert own["incomplete"]["causes"] == ["stopped", "not_run"]
+    assert "stopping after 1 failures" in own["incomplete"]["reason"]
+    assert {c["id"]: c["status"] for c in own["checks"]}["networks.bridge_info"] == "notrun"
+
+
+def test_interrupt_makes_every_report_incomplete(suite: pytest.Pytester) -> None:
+    """Ctrl-C during a check (a KeyboardInterrupt): exit 2, the reports written, incomplete."""
+    write_checks(suite, app_connected="interrupt")
+    result, paths = run_with_reports(suite, "--lang", "en", subprocess=True)
+    assert result.ret == 2
+    assert_incomplete(paths, "interrupted", ["networks.app_connected", "networks.bridge_info"])
+    own = json.loads(paths["json"].read_text())
+    assert own["incomplete"]["causes"] == ["interrupted", "not_run"]
+    assert own["incomplete"]["reason"] == "session interrupted (Ctrl-C); 2 check(s) not run"
+    assert "Incomplete run: session interrupted (Ctrl-C); 2 check(s) not run" in summary(result)
+
+
+def test_interrupt_in_french(suite: pytest.Pytester) -> None:
+    write_checks(suite, app_connected="interrupt")
+    result, paths = run_with_reports(suite, subprocess=True)
+    assert result.ret == 2
+    own = json.loads(paths["json"].read_text())
+    assert own["incomplete"]["reason"] == \
+        "session interrompue (Ctrl-C); 2 vérification(s) non exécutée(s)"
+    assert any(line.startswith("Évaluation incomplète : session interrompue")
+               for line in summary(result))
+    assert "Non exécutées : `networks.app_connected`" in paths["markdown"].read_text()
+
+
+def test_partial_selection_makes_every_report_incomplete(suite: pytest.Pytester) -> None:
+    result, paths = run_with_reports(suite, "--lang", "en", "-k", "dns_alias")
+    assert result.ret == 0  # out of the selected checks: full marks
+    assert_incomplete(paths, "partial_selection",
+                      ["networks.moby_counter2_network", "networks.alias",
+                       "networks.app_connected", "networks.bridge_info"])
+
+
+def test_a_complete_run_is_not_incomplete(suite: pytest.Pytester) -> None:
+    result, paths = run_with_reports(suite, "--lang", "en")
+    assert result.ret == 0
+    reports = read_reports(paths)
+    assert reports["json"]["incomplete"] is None  # type: ignore[index]
+    assert reports["classroom"]["status"] == "pass"  # type: ignore[index]
+    assert "Incomplete" not in str(reports["markdown"])
+    assert "Incomplete" not in reports["gradescope"]["output"]  # type: ignore[index]
+    assert not any("Incomplete" in line for line in summary(result))

@@ -288,8 +288,11 @@ def test_error_notrun_skipped_and_informational(known) -> None:
     ])
     by_id = {c.check_id: c for c in result.checks}
     assert by_id["networks.moby_counter2_network"].message.startswith("the suite's fault")
-    assert by_id["networks.isolation"].status == "skipped"
+    assert by_id["networks.isolation"].status == "notrun"
     assert "not run" in by_id["networks.isolation"].message
+    assert by_id["networks.isolation"].hint == ""  # nothing was measured: no hint
+    assert result.incomplete is not None and result.incomplete.causes == ("not_run",)
+    assert result.incomplete.not_run == ("networks.isolation",)
     assert by_id["networks.extra"].informational and by_id["networks.extra"].max_score == 0
     assert result.max_score == 5
 
@@ -331,3 +334,68 @@ def test_fingerprint_changes_with_checks_catalog_and_rubric(tmp_path: Path) -> N
     (tmp_path / "tests" / "provision" / "__pycache__").mkdir()
     (tmp_path / "tests" / "provision" / "__pycache__" / "x.pyc").write_bytes(b"\0")
     assert fingerprint(tmp_path, b"points", catalog) == third  # caches are not the suite
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of what this checkout's fingerprint covers outside grading/: pytest's
+    configuration, the root modules, tests/ and fixtures/."""
+    import shutil
+
+    root = tmp_path / "checkout"
+    root.mkdir()
+    for name in ("pyproject.toml", "tox.ini", "conftest.py"):
+        shutil.copy(REPO / name, root / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+    for name in ("tests", "fixtures"):
+        shutil.copytree(REPO / name, root / name, ignore=ignore)
+    return root
+
+
+def _print(root: Path) -> str:
+    from grading.catalog import DEFAULT_DIR
+
+    return fingerprint(root, b"rubric", DEFAULT_DIR, REPO / "grading")
+
+
+def test_fingerprint_covers_pytest_configuration(checkout: Path) -> None:
+    """addopts in pyproject.toml can load any plugin: editing it is editing the suite."""
+    first = _print(checkout)
+    assert _print(checkout) == first
+    pyproject = checkout / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert 'addopts = "' in text
+    pyproject.write_text(text.replace('addopts = "', 'addopts = "-p something ', 1))
+    assert _print(checkout) != first
+    pyproject.write_text(text)
+    assert _print(checkout) == first
+    for name, content in (("tox.ini", "[pytest]\naddopts = -p x\n"),
+                          ("setup.cfg", "[tool:pytest]\naddopts = -p x\n"),
+                          ("pytest.ini", "[pytest]\naddopts = -p x\n")):
+        path = checkout / name
+        before = path.read_text() if path.exists() else None
+        path.write_text(content)
+        assert _print(checkout) != first, name
+        if before is None:
+            path.unlink()
+        else:
+            path.write_text(before)
+        assert _print(checkout) == first, name
+
+
+def test_fingerprint_covers_every_conftest_and_root_module(checkout: Path) -> None:
+    first = _print(checkout)
+    for rel in ("tests/conftest.py", "tests/inspect/conftest.py", "something.py"):
+        path = checkout / rel
+        assert not path.exists(), rel
+        path.write_text("def pytest_runtest_makereport(item, call): pass\n")
+        assert _print(checkout) != first, rel
+        path.unlink()
+    assert _print(checkout) == first
+    context_file = next(p for p in sorted((checkout / "fixtures" / "images").rglob("*"))
+                      if p.is_file() and "__pycache__" not in p.parts)
+    context_file.write_bytes(context_file.read_bytes() + b"\n# edited\n")
+    assert _print(checkout) != first  # a stand-in image's build context

@@ -7,19 +7,28 @@ the exact status of every check, a partial score (neither zero nor full) for a
 mistake, and a host fingerprint identical before and after each grading run.
 The hosts use the lab's names: one at a time per engine (a host-wide lock),
 skipped when those names belong to something else.
+
+The cleanup cases run on a second engine of their own (``selftest.engines``):
+``cleanup.volumes`` reads every dangling anonymous volume of the engine, and on
+the shared one other runs leave dangling redis volumes at any moment (the
+scripted student's own ``volume prune`` would also remove theirs). There, the
+only volumes are this student's, so the expected statuses and the score are
+exact, never rewritten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import docker
 import pytest
 
 from fixtures.images.lab import LabImages, ensure_images
+from selftest.engines import lab_image_refs, secondary_engine
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
     BUILDERS,
@@ -30,7 +39,7 @@ from selftest.student_hosts import (
     one_student_at_a_time,
 )
 from selftest.tcp_proxy import TcpProxy
-from selftest.transports import SshEndpoint, make_ca, require, ssh_endpoint, tls_endpoint
+from selftest.transports import make_ca, require, ssh_endpoint, tls_endpoint
 
 pytestmark = pytest.mark.selftest_docker
 
@@ -126,27 +135,43 @@ def tcp_host() -> Iterator[str]:
         yield proxy.url
 
 
-@pytest.fixture(scope="module")
-def ssh_host() -> Iterator[SshEndpoint]:
-    """A real sshd on loopback whose sessions reach the local engine (docker system dial-stdio)."""
-    with ssh_endpoint(LOCAL.removeprefix("unix://")) as endpoint:
-        yield endpoint
+@dataclass(frozen=True)
+class HostEngine:
+    """The engine a scripted student works on: its unix URL, a tcp:// proxy to it, a client."""
+
+    url: str
+    tcp: str
+    client: docker.DockerClient
 
 
 @pytest.fixture(scope="module")
-def tls_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A TLS endpoint with client certificates, graded with an unrelated REQUESTS_CA_BUNDLE."""
-    foreign = tmp_path_factory.mktemp("foreign-ca")
-    bundle, _ = make_ca(require("openssl"), foreign, "unrelated")
-    with tls_endpoint(LOCAL.removeprefix("unix://")) as endpoint:
-        yield {**endpoint.env(), "REQUESTS_CA_BUNDLE": str(bundle), "CURL_CA_BUNDLE": str(bundle)}
+def own_engine(images: LabImages) -> Iterator[HostEngine]:
+    """A second engine for the cleanup cases, with the lab's images and nothing else on it
+    (see the module docstring); removed with everything on it at the end of the module."""
+    with secondary_engine(iptables=False, load_images=lab_image_refs()) as url, \
+            TcpProxy(url.removeprefix("unix://")) as proxy:
+        client = docker.DockerClient(base_url=url, timeout=60)
+        try:
+            yield HostEngine(url, proxy.url, client)
+        finally:
+            client.close()
 
 
 @pytest.fixture
-def student(images: LabImages) -> Iterator[StudentHost]:
-    """A scripted student on the local engine; everything it made is removed afterwards."""
+def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
+           docker_client: docker.DockerClient) -> HostEngine:
+    """The shared local engine, or for a cleanup case the second engine of its own."""
+    if case.checkpoint == "cleanup":
+        own: HostEngine = request.getfixturevalue("own_engine")
+        return own
+    return HostEngine(LOCAL, tcp_host, docker_client)
+
+
+@pytest.fixture
+def student(images: LabImages, student_engine: HostEngine) -> Iterator[StudentHost]:
+    """A scripted student on its engine; everything it made is removed afterwards."""
     with one_student_at_a_time():
-        host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": LOCAL})
+        host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": student_engine.url})
         try:
             host.claim()
         except NameTaken as exc:
@@ -157,82 +182,91 @@ def student(images: LabImages) -> Iterator[StudentHost]:
             host.remove_all()
 
 
-def _without_foreign_volumes(case: Case, run: Graded, student: StudentHost) -> tuple[dict[str, str], bool]:
-    """The run's statuses, with a ``cleanup.volumes`` failure that names only other runs'
-    volumes counted as passed: the engine is shared, and other runs leave dangling redis
-    volumes for a while (the check rightly fails on them; none of them is this student's)."""
-    statuses = dict(run.statuses)
-    if case.expected().get("cleanup.volumes") != "passed" or statuses.get("cleanup.volumes") != "failed":
-        return statuses, False
-    named = set(re.findall(r"\b[0-9a-f]{12}\b", run.message("cleanup.volumes")))
-    if named and not named & {v[:12] for v in student.made}:
-        statuses["cleanup.volumes"] = "passed"
-        return statuses, True
-    return statuses, False
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_student_host(case: Case, student: StudentHost, images: LabImages, tcp_host: str,
-                      docker_client: docker.DockerClient, request: pytest.FixtureRequest) -> None:
+def test_student_host(case: Case, student: StudentHost, images: LabImages,
+                      student_engine: HostEngine, tmp_path: Path) -> None:
+    engine = student_engine
     BUILDERS[case.checkpoint](student, case.mistake)
 
     def snapshot() -> dict[str, object]:
-        return fingerprint(docker_client, images.probe, anonymous=student.anonymous,
+        return fingerprint(engine.client, images.probe, anonymous=student.anonymous,
                            volatile=case.volatile)
 
     before = snapshot()
-    transports: list[tuple[str, str, dict[str, str], tuple[str, ...]]] = [("unix", LOCAL, {}, ())]
+    with contextlib.ExitStack() as stack:
+        transports = remote_transports(case, engine, stack, tmp_path)
+        for transport, url, env, extra in transports:
+            run = grade(case.checkpoint, url, *extra, env=env)
+            check_run(case, transport, run, engine, snapshot, before)
+
+
+def remote_transports(case: Case, engine: HostEngine, stack: contextlib.ExitStack[None],
+                      tmp_path: Path) -> list[tuple[str, str, dict[str, str], tuple[str, ...]]]:
+    """unix (and tcp), and for a remote case a real sshd, TLS with an unrelated
+    REQUESTS_CA_BUNDLE, and the apps read through the engine, all onto the student's engine."""
+    found: list[tuple[str, str, dict[str, str], tuple[str, ...]]] = [("unix", engine.url, {}, ())]
     if case.tcp:
-        transports.append(("tcp", tcp_host, {}, ()))
+        found.append(("tcp", engine.tcp, {}, ()))
     if case.remote:
-        ssh: SshEndpoint = request.getfixturevalue("ssh_host")
-        tls: dict[str, str] = request.getfixturevalue("tls_host")
-        transports += [("ssh", ssh.docker_host, ssh.env(), ()),
-                       ("tls", tls["DOCKER_HOST"], tls, ()),
-                       ("engine reads", LOCAL, {}, ("--app-reads=engine",))]
-    for transport, url, env, extra in transports:
-        run = grade(case.checkpoint, url, *extra, env=env)
-        shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
-        assert run.report, f"{transport}: no JSON report\n{shown}"
-        statuses, foreign = _without_foreign_volumes(case, run, student)
-        assert statuses == case.expected(), f"{transport}: statuses differ\n{shown}"
-        score, top = run.report["score"], run.report["max_score"]
-        if foreign:
-            pass  # the score counts another run's volumes: only the statuses are comparable
-        elif case.not_passed:
-            assert 0 < score < top, f"{transport}: expected a partial score, got {score}/{top}"
-            assert run.returncode != 0
-        else:
-            assert score == top and run.returncode == 0, shown
-        assert "Traceback" not in run.output, shown
-        endpoint = run.report.get("endpoint") or {}
-        assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
-            transport, "unix"), f"{transport}: the report names {endpoint}"
-        sources = [p["source"] for p in (run.report.get("observations") or {}).get("patterns", [])]
-        if transport == "engine reads":
-            assert all(s.endswith("(engine)") for s in sources), sources
-            assert sources or case.checkpoint == "cleanup", "no app was read"
-        assert run.wall_s < case.max_wall_s, shown
-        leftovers = docker_client.containers.list(
-            all=True, filters={"label": f"mobygrade.pid={run.pid}"}, ignore_removed=True
-        )
-        assert not leftovers, f"{transport}: grading left {[c.name for c in leftovers]}"
-        assert snapshot() == before, f"{transport}: grading changed the student's host"
+        socket = engine.url.removeprefix("unix://")
+        ssh = stack.enter_context(ssh_endpoint(socket))
+        tls = stack.enter_context(tls_endpoint(socket))
+        bundle, _ = make_ca(require("openssl"), tmp_path, "unrelated")
+        foreign = {"REQUESTS_CA_BUNDLE": str(bundle), "CURL_CA_BUNDLE": str(bundle)}
+        found += [("ssh", ssh.docker_host, ssh.env(), ()),
+                  ("tls", tls.docker_host, {**tls.env(), **foreign}, ()),
+                  ("engine reads", engine.url, {}, ("--app-reads=engine",))]
+    return found
+
+
+def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
+              snapshot: Callable[[], dict[str, object]], before: dict[str, object]) -> None:
+    """One grading run's verdicts, score, report and leftovers."""
+    shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
+    assert run.report, f"{transport}: no JSON report\n{shown}"
+    assert run.statuses == case.expected(), f"{transport}: statuses differ\n{shown}"
+    score, top = run.report["score"], run.report["max_score"]
+    if case.not_passed:
+        assert 0 < score < top, f"{transport}: expected a partial score, got {score}/{top}"
+        assert run.returncode != 0
+    else:
+        assert score == top and run.returncode == 0, shown
+    assert "Traceback" not in run.output, shown
+    endpoint = run.report.get("endpoint") or {}
+    assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
+        transport, "unix"), f"{transport}: the report names {endpoint}"
+    sources = [p["source"] for p in (run.report.get("observations") or {}).get("patterns", [])]
+    if transport == "engine reads":
+        assert all(s.endswith("(engine)") for s in sources), sources
+        assert sources or case.checkpoint == "cleanup", "no app was read"
+    assert run.wall_s < case.max_wall_s, shown
+    leftovers = engine.client.containers.list(
+        all=True, filters={"label": f"mobygrade.pid={run.pid}"}, ignore_removed=True
+    )
+    assert not leftovers, f"{transport}: grading left {[c.name for c in leftovers]}"
+    assert snapshot() == before, f"{transport}: grading changed the student's host"
+
+
 
 
 @pytest.mark.parametrize("checkpoint", list(IDS))
 @pytest.mark.parametrize("dead", ["unix:///tmp/mobygrade-no-engine.sock", "tcp://127.0.0.1:9"])
 def test_host_down(checkpoint: str, dead: str) -> None:
-    """An engine that is not there: every check fails with the one engine line (or is blocked
-    by one that did), fast, no traceback."""
+    """An engine that is not there: "not graded" with the one engine line and its fix, in the
+    summary and the report (never a score with hints), exit 3, fast, no traceback."""
     run = grade(checkpoint, dead)
     shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-3000:]}"
+    assert run.returncode == 3, shown
     assert set(run.statuses) == {f"{checkpoint}.{name}" for name in IDS[checkpoint]}
-    assert "failed" in run.statuses.values(), shown
-    assert set(run.statuses.values()) <= {"failed", "blocked"}, shown
-    messages = {run.message(i) for i, status in run.statuses.items() if status == "failed"}
-    assert len(messages) == 1 and dead.split("://")[1] in messages.pop(), shown
-    assert run.returncode not in (0, 4) and "Traceback" not in run.output, shown
+    assert set(run.statuses.values()) == {"notrun"}, shown
+    reason = (run.report.get("not_graded") or {}).get("reason", "")
+    assert dead.split("://")[1] in reason, shown
+    assert all(not c["hint"] for c in run.report["checks"]), "a host not graded gets no hint"
+    assert run.report["min_reached"] is False
+    lines = [line for line in run.output.splitlines() if line.startswith("mobygrade:")]
+    assert len(lines) == 1 and reason in lines[0], shown
+    assert "Non noté" in run.output and "Note :" not in run.output, shown
+    assert "Traceback" not in run.output, shown
     assert run.wall_s < 15, shown
 
 

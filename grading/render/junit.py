@@ -3,7 +3,10 @@
 Written from the grade (not from pytest's own junitxml) because a check's final
 status — ``blocked``, partial credit — is only known once every check ran.
 Each testcase carries ``check_id``, ``score``, ``max_score`` and ``status`` as
-``<property>`` elements; the suite carries the totals and the fingerprint.
+``<property>`` elements; the suite carries the totals, the fingerprint and, for an
+incomplete run, ``incomplete`` (the reason) and ``not_run`` (comma-separated ids).
+Every text and attribute goes through :func:`grading.render.safe.visible`: the
+file is XML 1.0 whatever a container's log put in a message.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import socket
 import xml.etree.ElementTree as ET
 
 from grading.render.platforms import num, student_text
+from grading.render.safe import visible
 from grading.scoring import CheckResult, GradeResult
 
 
@@ -36,7 +40,7 @@ def render_junit(result: GradeResult) -> str:
     counts = {
         "failures": sum(c.status == "failed" for c in result.checks),
         "errors": sum(c.status == "error" for c in result.checks),
-        "skipped": sum(c.status in ("blocked", "skipped") for c in result.checks),
+        "skipped": sum(c.status in ("blocked", "skipped", "notrun") for c in result.checks),
     }
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -61,6 +65,9 @@ def render_junit(result: GradeResult) -> str:
             "mode": result.meta.mode,
             "checkpoint": result.meta.checkpoint,
             "suite_fingerprint": result.meta.fingerprint,
+            "incomplete": result.incomplete.reason if result.incomplete else "",
+            "not_run": ",".join(result.incomplete.not_run) if result.incomplete else "",
+            "not_graded": result.meta.not_graded or "",
         },
     )
     for check in result.checks:
@@ -88,9 +95,14 @@ def render_junit(result: GradeResult) -> str:
             ET.SubElement(case, "failure", message=first).text = text
         elif check.status == "error":
             ET.SubElement(case, "error", message=first).text = text
-        elif check.status in ("blocked", "skipped"):
+        elif check.status in ("blocked", "skipped", "notrun"):
             ET.SubElement(case, "skipped", type="pytest.skip", message=first).text = text
         elif text:
             ET.SubElement(case, "system-out").text = text
+    for element in suites.iter():
+        element.text = visible(element.text) if element.text else element.text
+        element.tail = visible(element.tail) if element.tail else element.tail
+        for name, value in element.attrib.items():
+            element.set(name, visible(value))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

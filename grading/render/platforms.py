@@ -13,7 +13,8 @@ import math
 from typing import Any
 
 from grading import i18n
-from grading.scoring import CheckResult, GradeResult
+from grading.render.safe import no_surrogates
+from grading.scoring import CheckResult, GradeResult, Incomplete
 
 SCHEMA_VERSION = 1
 
@@ -48,6 +49,14 @@ def check_dict(check: CheckResult) -> dict[str, Any]:
     }
 
 
+def incomplete_dict(incomplete: Incomplete | None) -> dict[str, Any] | None:
+    """``{"reason", "causes", "not_run"}`` of an incomplete run, or None for a complete one."""
+    if incomplete is None:
+        return None
+    return {"reason": incomplete.reason, "causes": list(incomplete.causes),
+            "not_run": list(incomplete.not_run)}
+
+
 def report_dict(result: GradeResult) -> dict[str, Any]:
     """The JSON report as a dict; its schema is documented in the README (schema_version 1)."""
     meta = result.meta
@@ -68,6 +77,8 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
         "started_at": meta.started_at,
         "duration_s": round(meta.duration_s, 3),
         "suite_fingerprint": meta.fingerprint,
+        "incomplete": incomplete_dict(result.incomplete),
+        "not_graded": {"reason": result.meta.not_graded} if result.meta.not_graded else None,
         "selection": {
             "partial": result.partial_selection,
             "selected": len(result.checks),
@@ -84,7 +95,7 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
 
 
 def render_json(result: GradeResult) -> str:
-    return json.dumps(report_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return no_surrogates(json.dumps(report_dict(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 def student_text(check: CheckResult, lang: str, markdown: bool = False) -> str:
@@ -96,6 +107,8 @@ def student_text(check: CheckResult, lang: str, markdown: bool = False) -> str:
         return f"**{label}**{sep}{value}" if markdown else f"{label}{sep}{value}"
 
     lines: list[str] = []
+    if check.status == "notrun":  # nothing was measured: no hint, no lab step
+        return check.message
     if check.status != "passed":
         if check.message:
             lines.append(check.message)
@@ -135,12 +148,14 @@ def render_gradescope(result: GradeResult) -> str:
                 }
             )
     summary = [
+        i18n.not_graded_line(result.meta.not_graded, lang) if result.meta.not_graded else
         i18n.text("score_line", lang, score=i18n.points(result.score, lang),
                   max=i18n.points(result.max_score, lang)),
     ]
-    if result.partial_selection:
-        summary.append(i18n.text("partial_selection", lang, selected=len(result.checks),
-                                 available=result.available))
+    if result.incomplete:
+        summary.append(f"**{i18n.incomplete_line(result.incomplete.reason, lang)}**")
+        summary.append(f"{i18n.text('not_run_ids', lang)}{i18n.colon(lang)}"
+                       + ", ".join(f"`{i}`" for i in result.incomplete.not_run))
     summary.append(f"{i18n.text('fingerprint', lang)}{i18n.colon(lang)}`{result.meta.fingerprint}`")
     payload = {
         "score": num(result.score),
@@ -156,10 +171,12 @@ def render_gradescope(result: GradeResult) -> str:
             "checkpoint": result.meta.checkpoint,
             "max_score": num(result.max_score),
             "suite_fingerprint": result.meta.fingerprint,
+            "incomplete": incomplete_dict(result.incomplete),
+            "not_graded": result.meta.not_graded,
         },
         "tests": tests,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return no_surrogates(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 def classroom_payload(result: GradeResult) -> dict[str, Any]:
@@ -180,9 +197,13 @@ def classroom_payload(result: GradeResult) -> dict[str, Any]:
                 "score": num(check.score),
             }
         )
+    # The runner result has no field for a reason: an incomplete run is an "error"
+    # (the grade does not cover the lab), and each check that did not run says so.
+    status = ("error" if result.incomplete or result.meta.not_graded
+              else "pass" if result.reached else "fail")
     return {
         "version": 1,
-        "status": "pass" if result.reached else "fail",
+        "status": status,
         "max_score": num(result.max_score),
         "tests": tests,
     }
@@ -191,4 +212,4 @@ def classroom_payload(result: GradeResult) -> dict[str, Any]:
 def render_classroom(result: GradeResult) -> str:
     """Base64 of the runner result: the value of the step output ``result``."""
     data = json.dumps(classroom_payload(result), ensure_ascii=False, separators=(",", ":"))
-    return base64.b64encode(data.encode("utf-8")).decode("ascii")
+    return base64.b64encode(no_surrogates(data).encode("utf-8")).decode("ascii")

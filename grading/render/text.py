@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from grading import i18n
 from grading.render.platforms import check_name, student_text
+from grading.render.safe import visible
 from grading.scoring import CheckResult, GradeResult
 
 _STYLE = {
@@ -20,6 +21,7 @@ _STYLE = {
     "error": "red",
     "blocked": "yellow",
     "skipped": "yellow",
+    "notrun": "yellow",
 }
 _ICON = {
     "passed": "✅",
@@ -28,6 +30,7 @@ _ICON = {
     "error": "💥",
     "blocked": "⛔",
     "skipped": "➖",
+    "notrun": "⏸️",
 }
 MAX_MESSAGE_LINES = 6
 
@@ -41,6 +44,8 @@ class Line:
 def score_line(result: GradeResult) -> str:
     """``Note : 17/20`` or ``Score: 17/20``, the one line CI logs are grepped for."""
     lang = result.meta.lang
+    if result.meta.not_graded:
+        return i18n.not_graded_line(result.meta.not_graded, lang)
     return i18n.text(
         "score_line", lang, score=i18n.points(result.score, lang),
         max=i18n.points(result.max_score, lang),
@@ -49,6 +54,8 @@ def score_line(result: GradeResult) -> str:
 
 def min_line(result: GradeResult) -> str:
     lang = result.meta.lang
+    if result.meta.not_graded:
+        return i18n.text("min_not_graded", lang)
     key = "min_reached" if result.reached else "min_missed"
     return i18n.text(
         key, lang, min=i18n.points(result.min_score, lang), max=i18n.points(result.max_score, lang)
@@ -64,11 +71,8 @@ def _points(check: CheckResult, lang: str) -> str:
 def selection_lines(result: GradeResult) -> list[str]:
     lang = result.meta.lang
     lines = []
-    if result.partial_selection:
-        lines.append(
-            i18n.text("partial_selection", lang, selected=len(result.checks),
-                      available=result.available)
-        )
+    if result.incomplete:  # says "partial selection" too, when that is a cause
+        lines.append(i18n.incomplete_line(result.incomplete.reason, lang))
     if result.prereqs_not_selected:
         lines.append(
             i18n.text("prereq_not_selected", lang, ids=", ".join(result.prereqs_not_selected))
@@ -110,10 +114,10 @@ def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
                     _STYLE[check.mark],
                 )
             )
-            if check.status == "blocked":
-                lines.append(Line(indent + check.message))
+            if check.status in ("blocked", "notrun"):
+                lines.append(Line(indent + visible(check.message)))
                 continue
-            details = student_text(check, lang).splitlines()
+            details = visible(student_text(check, lang)).splitlines()
             if verbosity <= 0 and len(details) > MAX_MESSAGE_LINES:
                 details = details[: MAX_MESSAGE_LINES - 1] + ["…"] + details[-2:]
             lines += [Line(indent + text) for text in details if text.strip()]
@@ -126,7 +130,9 @@ def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
 
 
 def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """One table cell: pipes escaped, line breaks as ``<br>``, control characters visible."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return visible(value).replace("|", "\\|").replace("\n", "<br>")
 
 
 def render_markdown(result: GradeResult) -> str:
@@ -143,8 +149,11 @@ def render_markdown(result: GradeResult) -> str:
     if meta.checkpoint:
         where += f" · {i18n.text('checkpoint', lang)} `{meta.checkpoint}`"
     out += [where + f" · {i18n.text('fingerprint', lang)} `{meta.fingerprint}`", ""]
-    out += [f"> {text}" for text in selection_lines(result)]
-    if result.partial_selection or result.prereqs_not_selected:
+    out += [f"> {visible(text)}" for text in selection_lines(result)]
+    if result.incomplete:
+        out.append(f"> {i18n.text('not_run_ids', lang)}{i18n.colon(lang)}"
+                   + ", ".join(f"`{i}`" for i in result.incomplete.not_run))
+    if result.incomplete or result.prereqs_not_selected:
         out.append("")
     header = " | ".join(
         i18n.text(key, lang) for key in ("col_status", "col_points", "col_check", "col_details")
@@ -163,7 +172,8 @@ def render_markdown(result: GradeResult) -> str:
                 f"{check.title} `{check.check_id}`"
             if check.informational:
                 title += f" ({i18n.text('informational', lang)})"
-            details = check.message if check.status == "blocked" else student_text(check, lang)
+            details = check.message if check.status in ("blocked", "notrun") \
+                else student_text(check, lang)
             out.append(
                 f"| {_ICON[check.mark]} {i18n.mark(check.mark, lang)} | {_points(check, lang)} "
                 f"| {_cell(title)} | {_cell(details)} |"

@@ -16,7 +16,6 @@ import pytest
 
 from fixtures.provision.files import (
     address_on,
-    exec_text,
     in_subnet,
     ipam_config,
     parse_hosts,
@@ -51,7 +50,7 @@ def test_ping_ip(networks_lab: NetworksLab, request: pytest.FixtureRequest) -> N
     """`docker exec moby-counter ping -c 3 redis` shows redis's address on moby-counter."""
     first = networks_lab.first()
     expected = address_on(first.redis, first.net_name)
-    code, output = exec_text(first.app, ["ping", "-c", "3", "-w", "6", "redis"])
+    code, output = networks_lab.lab_ping()
     shown = PING_LINE.search(output)
     expect(
         shown is not None,
@@ -196,14 +195,10 @@ def test_isolation(networks_lab: NetworksLab, prober: Prober) -> None:
     ip1 = address_on(first.redis, first.net_name)
     ip2 = address_on(redis2, second.net_name)
     # controls: the measurement works where the lab says it should
-    expect(
-        prober.tcp_connect(first.app, ip1, 6379),
-        f"control failed: {first.app.name} cannot reach its own redis at {ip1}:6379",
-    )
-    expect(
-        prober.tcp_connect(second.app, ip2, 6379),
-        f"control failed: {second.app.name} cannot reach redis2 at {ip2}:6379",
-    )
+    controls = [
+        (f"{first.app.name} cannot reach its own redis at {ip1}:6379", first.app, ip1),
+        (f"{second.app.name} cannot reach redis2 at {ip2}:6379", second.app, ip2),
+    ]
     attempts = [
         (f"{app.name} -> {other} {ip}:6379 (TCP)", prober.tcp_connect, (app, ip, 6379, 1.0))
         for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
@@ -211,9 +206,14 @@ def test_isolation(networks_lab: NetworksLab, prober: Prober) -> None:
         (f"{app.name} -> {other} {ip} (ping)", prober.ping, (app, ip, 1, 1.0))
         for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
     ]
-    # the four attempts wait out their timeouts at the same time
-    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
-        reached = list(pool.map(lambda a: a[1](*a[2]), attempts))
+    measures = [(prober.tcp_connect, (app, ip, 6379)) for _, app, ip in controls]
+    measures += [(measure, args) for _, measure, args in attempts]
+    # controls and attempts at the same time: the attempts wait out their timeouts together
+    with ThreadPoolExecutor(max_workers=len(measures)) as pool:
+        results = list(pool.map(lambda m: m[0](*m[1]), measures))
+    for (what, _, _), ok in zip(controls, results, strict=False):
+        expect(ok, f"control failed: {what}")
+    reached = results[len(controls):]
     breaches = [what for (what, _, _), hit in zip(attempts, reached, strict=True) if hit]
     expect(
         not breaches,
