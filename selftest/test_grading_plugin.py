@@ -347,8 +347,9 @@ def test_a_message_missing_a_language_in_a_real_process_is_exit_4_naming_it(
     result = suite.runpytest_subprocess("--grade-report", "json:grade.json")
     assert result.ret == 4
     errors = [line for line in result.errlines if line.strip()]
-    assert errors == [f"ERROR: messages {suite.path / 'catalog' / 'messages.toml'}: "
-                      '["provision.network_missing"] has no en text'], errors
+    expected = (f"ERROR: messages {suite.path / 'catalog' / 'messages.toml'}: "
+                '["provision.network_missing"] has no en text')
+    assert errors == [expected], errors
     assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
     assert not ran(suite)
 
@@ -746,3 +747,58 @@ def test_a_complete_run_is_not_incomplete(suite: pytest.Pytester) -> None:
     assert "Incomplete" not in str(reports["markdown"])
     assert "Incomplete" not in reports["gradescope"]["output"]  # type: ignore[index]
     assert not any("Incomplete" in line for line in summary(result))
+
+
+# --- every word of the summary and the reports in the run's language --------------------
+
+SENTENCES = '''
+["provision.network_missing"]
+fr = "attendu : un réseau nommé {name} ; trouvé : aucun"
+en = "expected a network named {name}, found none"
+["provision.alias_missing"]
+fr = "redis2 n'a pas l'alias {alias}"
+en = "redis2 has no alias {alias}"
+["provision.no_volume"]
+fr = "{image} ne déclare pas VOLUME /data"
+en = "{image} declares no VOLUME /data"
+["provision.engine"]
+fr = "le moteur répond en {ms} ms"
+en = "the engine answers in {ms} ms"
+'''
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_failed_blocked_partial_and_partial_selection_read_in_the_run_language(
+        suite: pytest.Pytester, lang: str) -> None:
+    """The summary's words around the catalog's (expected/found, blocked by, Info, drift,
+    partial selection, incomplete), in the terminal, the JSON and the Markdown reports."""
+    from selftest.language import leaks_in
+
+    (suite.path / "catalog" / "messages.toml").write_text(SENTENCES, encoding="utf-8")
+    quoted = re.sub(r'lab_step = "Réseaux · étape (\w+)"',  # the handout's words, quoted
+                    r'lab_step = "Réseaux · « étape \1 »"', CATALOG)
+    (suite.path / "catalog" / "provision.toml").write_text(quoted, encoding="utf-8")
+    bodies = {
+        "moby_counter2_network": "raise CheckFailed(says('provision.network_missing', "
+                                 "name='moby-counter2'))",
+        "alias": "pass",
+        "dns_alias": "pass",
+        "app_connected": "request.node.user_properties.append((FACT_KEY, says('provision.engine', "
+                         "ms=3)))\n    partial(0.5, says('provision.alias_missing', alias='redis'))",
+        "bridge_info": "request.node.user_properties.append((DRIFT_KEY, says("
+                       "'provision.no_volume', image='redis:8')))\n    pass",
+    }
+    suite.makepyfile(**{"tests/provision/test_networks": HEADER.replace(
+        "partial", "partial, says") + "\n\n".join(
+        f"def test_{name}(request):\n    {body}\n" for name, body in bodies.items())})
+    result = suite.runpytest(f"--lang={lang}", "-k", "not dns_alias",
+                             "--grade-report", "json:grade.json",
+                             "--grade-report", "markdown:grade.md")
+    assert result.ret == 1, result.stdout.str()
+    out = result.stdout.str()
+    assert ("sélection partielle" if lang == "fr" else "partial selection") in out
+    assert ("bloqué par" if lang == "fr" else "blocked by") in out
+    texts = [("output", out),
+             ("grade.json", (suite.path / "grade.json").read_text(encoding="utf-8")),
+             ("grade.md", (suite.path / "grade.md").read_text(encoding="utf-8"))]
+    assert leaks_in(texts, lang) == []
