@@ -12,8 +12,8 @@
 #
 # In it: Python 3.11, pip, git and the host's docker client, no engine. Then
 # `CI=true bash .ci/run` in a clone of HEAD: it must install docker.io,
-# debootstrap, chromium..., start its own dockerd, run `tox` and the Engine 26
-# pass, and stop that dockerd.
+# debootstrap, chromium, tini..., start its own dockerd, run `tox` and the
+# engine passes (Engines 26 and 28), and stop that dockerd.
 #
 # Usage (root): bash scripts/ci_fresh_machine.sh      log: /tmp/mobygrade-ci-fresh.log
 # MOBYGRADE_FRESH_CMD="bash -x .ci/run" (or any command) replaces `bash .ci/run`.

@@ -16,12 +16,13 @@ everything on exit. Two shapes:
   veth to the host carries DNS only: ``--dns`` names a relay to the host's
   resolvers (``engines_dns``), so unknown names answer as on the host.
 
-``version="26"`` uses Debian trixie's Engine 26 binaries prepared by
-``scripts/engine26.sh`` (run on demand); ``"bookworm"`` the host's dockerd.
+``version="26"`` uses Debian trixie's Engine 26 binaries, ``"28"`` Debian sid's
+Engine 28 (containerd 2.1), both prepared by ``scripts/engine.sh N`` (run on
+demand); ``"bookworm"`` the host's dockerd.
 
-CLI (used by ``tox -e engine26``)::
+CLI (used by ``tox -e engine26`` and ``tox -e engine28``)::
 
-    python -m selftest.engines [--version=26] [--no-iptables] [--load-lab-images]
+    python -m selftest.engines [--version=26|28] [--no-iptables] [--load-lab-images]
         [--load IMAGE ...] -- COMMAND ...
 
 runs COMMAND with ``DOCKER_HOST`` set (inside the engine's namespace, if any)
@@ -49,8 +50,8 @@ from selftest import engines_host as host
 from selftest.engines_dns import dns_relay
 
 REPO = Path(__file__).resolve().parent.parent
-ENGINE26_DIR = Path(os.environ.get("MOBYGRADE_ENGINE26_DIR", "/var/cache/mobygrade/engine26"))
-VERSIONS = ("bookworm", "26")
+VERSIONS = ("bookworm", "26", "28")
+PREPARED = ("26", "28")  # fetched and unpacked by scripts/engine.sh N
 START_TIMEOUT_S = 60
 PREPARE_TIMEOUT_S = 600
 LOAD_TIMEOUT_S = 600
@@ -80,6 +81,12 @@ def netns_argv(netns: str, argv: Sequence[str]) -> list[str]:
     return ["nsenter", f"--net=/run/netns/{netns}", "--", *argv]
 
 
+def engine_dir(version: str) -> Path:
+    """Where ``scripts/engine.sh VERSION`` unpacks that engine (``MOBYGRADE_ENGINE<N>_DIR``)."""
+    default = f"/var/cache/mobygrade/engine{version}"
+    return Path(os.environ.get(f"MOBYGRADE_ENGINE{version}_DIR", default))
+
+
 def dockerd_binary(version: str) -> tuple[str, str]:
     """The dockerd to run and the PATH it needs (containerd, docker-proxy, docker-init)."""
     path = os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
@@ -88,29 +95,29 @@ def dockerd_binary(version: str) -> tuple[str, str]:
         if not found:
             raise EngineUnsupported("dockerd is missing (apt-get install docker.io)")
         return found, path
-    if version != "26":
+    if version not in PREPARED:
         raise ValueError(f"version must be one of {VERSIONS}, not {version!r}")
-    root = ENGINE26_DIR / "root"
+    root = engine_dir(version) / "root"
     dockerd = root / "usr/sbin/dockerd"
-    if not dockerd.exists():
-        prepare_engine26()
+    if not (dockerd.exists() and (root.parent / ".complete").exists()):
+        prepare_engine(version)
     return str(dockerd), f"{root}/usr/sbin:{root}/usr/bin:{path}"
 
 
-def prepare_engine26() -> None:
-    """Fetch and unpack Engine 26 (``scripts/engine26.sh``); an error says why."""
-    script = REPO / "scripts" / "engine26.sh"
-    env = {**os.environ, "MOBYGRADE_ENGINE26_DIR": str(ENGINE26_DIR)}
+def prepare_engine(version: str) -> None:
+    """Fetch and unpack Engine ``version`` (``scripts/engine.sh``); an error says why."""
+    script = REPO / "scripts" / "engine.sh"
+    env = {**os.environ, f"MOBYGRADE_ENGINE{version}_DIR": str(engine_dir(version))}
     try:
         done = subprocess.run(
-            ["bash", str(script)], capture_output=True, text=True, env=env,
+            ["bash", str(script), version], capture_output=True, text=True, env=env,
             timeout=PREPARE_TIMEOUT_S, check=False,
         )
     except subprocess.TimeoutExpired:
-        raise host.HostError(f"{script} took more than {PREPARE_TIMEOUT_S} s") from None
+        raise host.HostError(f"{script} {version} took more than {PREPARE_TIMEOUT_S} s") from None
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise host.HostError(f"{script} failed ({done.returncode}): " + " | ".join(tail))
+        raise host.HostError(f"{script} {version} failed ({done.returncode}): " + " | ".join(tail))
 
 
 def check_host(version: str) -> tuple[str, str]:

@@ -18,6 +18,7 @@ student, never the grading).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -53,8 +54,18 @@ HANG_SERVER = (
 )
 
 
-# Anonymous volumes the scripted students made (they carry no label), one name a line.
+# Anonymous volumes the scripted students made (they carry no label), one name a line;
+# one ledger (and one lock) per engine: second engines (selftest.engines) run their
+# own students at the same time as the main engine's.
 ANON_LEDGER = os.path.join(tempfile.gettempdir(), "mobygrade-student-volumes.txt")
+
+
+def per_engine(path: str, docker_host: str) -> str:
+    """``path`` for the default engine; ``path`` with a short hash of the engine URL otherwise."""
+    if docker_host in ("", "unix:///var/run/docker.sock"):
+        return path
+    stem, ext = os.path.splitext(path)
+    return f"{stem}-{hashlib.sha256(docker_host.encode()).hexdigest()[:12]}{ext}"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRADE_TIMEOUT_S = 120  # a hang of the grader fails the self-test instead of blocking it
 
@@ -68,6 +79,7 @@ class Graded:
     pid: int
     report: dict[str, Any]  # the JSON report (grading/render/platforms.py)
     output: str
+    html: str = ""  # the HTML report of the same run
 
     @property
     def statuses(self) -> dict[str, str]:
@@ -85,12 +97,13 @@ def grade(checkpoint: str, docker_host: str, *extra: str,
 
     with tempfile.TemporaryDirectory(prefix="mg-inspect-") as tmp:
         report_path = os.path.join(tmp, "report.json")
+        html_path = os.path.join(tmp, "report.html")
         env = {**os.environ, "DOCKER_HOST": docker_host, **(env or {})}
         started = time.monotonic()
         proc = subprocess.Popen(
             ["python", "-m", "pytest", "--lab-mode=inspect", f"--checkpoint={checkpoint}",
              "--lab-images=local", "-p", "no:randomly", "-q",
-             f"--grade-report=json:{report_path}", *extra],
+             f"--grade-report=json:{report_path}", f"--grade-report=html:{html_path}", *extra],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         try:
@@ -104,7 +117,11 @@ def grade(checkpoint: str, docker_host: str, *extra: str,
         if os.path.exists(report_path):
             with open(report_path, encoding="utf-8") as handle:
                 report = json.load(handle)
-    return Graded(proc.returncode, wall, proc.pid, report, output)
+        html = ""
+        if os.path.exists(html_path):
+            with open(html_path, encoding="utf-8") as handle:
+                html = handle.read()
+    return Graded(proc.returncode, wall, proc.pid, report, output, html)
 
 
 class NameTaken(Exception):
@@ -112,10 +129,11 @@ class NameTaken(Exception):
 
 
 @contextmanager
-def one_student_at_a_time(timeout: float = 900.0) -> Iterator[None]:
-    """A host-wide lock: scripted students share the lab's names, so they never overlap
-    (not even under pytest-xdist)."""
-    path = os.path.join(tempfile.gettempdir(), "mobygrade-student-host.lock")
+def one_student_at_a_time(timeout: float = 900.0, docker_host: str = "") -> Iterator[None]:
+    """A lock per engine (``docker_host``; "" is the default one): scripted students share
+    the lab's names, so they never overlap on one engine (not even under pytest-xdist)."""
+    path = per_engine(os.path.join(tempfile.gettempdir(), "mobygrade-student-host.lock"),
+                      docker_host)
     with open(path, "a+") as handle:
         def locked() -> bool:
             try:
@@ -143,6 +161,11 @@ class StudentHost:
     token: str = field(default_factory=lambda: "st" + secrets.token_hex(4))
     anonymous: set[str] = field(default_factory=set)  # still on the engine
     made: set[str] = field(default_factory=set)  # every anonymous volume this student made
+
+    @property
+    def ledger(self) -> str:
+        """This engine's ledger of anonymous volumes (see ``ANON_LEDGER``)."""
+        return per_engine(ANON_LEDGER, self.env.get("DOCKER_HOST", ""))
 
     # -- the CLI ----------------------------------------------------------
     def docker(self, *args: str, check: bool = True) -> str:
@@ -194,7 +217,7 @@ class StudentHost:
         self.anonymous.update(new)
         self.made.update(new)
         if new:  # on disk too: a crashed self-test's volumes are removed by the next claim()
-            with open(ANON_LEDGER, "a", encoding="utf-8") as ledger:
+            with open(self.ledger, "a", encoding="utf-8") as ledger:
                 ledger.writelines(f"{v}\n" for v in sorted(new))
 
     def prune(self, kind: str) -> None:
@@ -268,11 +291,11 @@ class StudentHost:
             if owner == "":
                 raise NameTaken(f"the {kind} {name} exists on this engine and was not made by "
                                 "the self-tests: these self-tests need the lab's names free")
-        if os.path.exists(ANON_LEDGER):
-            with open(ANON_LEDGER, encoding="utf-8") as ledger:
+        if os.path.exists(self.ledger):
+            with open(self.ledger, encoding="utf-8") as ledger:
                 self.anonymous.update(line.strip() for line in ledger if len(line.strip()) == 64)
         self.remove_all(any_selftest=True)
-        with open(ANON_LEDGER, "w", encoding="utf-8") as ledger:
+        with open(self.ledger, "w", encoding="utf-8") as ledger:
             ledger.writelines(f"{v}\n" for v in sorted(self.anonymous))
         self.made.clear()  # what earlier runs left is not this student's
 

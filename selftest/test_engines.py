@@ -6,7 +6,8 @@
   FORWARD policy is back to what it was afterwards;
 - ``secondary_engine(iptables=True)`` runs in its own network namespace: it
   isolates like a normal engine and leaves the main engine's rules alone;
-- ``version="26"`` reports Engine 26 / API 1.45 and isolates too.
+- ``version="26"`` / ``"28"`` report Engine 26 / API 1.45 and Engine 28 / API 1.51,
+  resolve a peer by name on a user-defined network (embedded DNS) and isolate too.
 
 Each case has a control (a peer on the server's own network reaches it), so a
 "not reached" never comes from a broken probe or a server that is not up.
@@ -41,6 +42,8 @@ class Reach:
     tcp_across: bool
     ping_across: bool
     tcp_control: bool
+    dns_peer: tuple[str, ...] = ()  # the server's name as its own network's peer resolves it
+    server_ip: str = ""
 
     @property
     def isolated(self) -> bool:
@@ -80,6 +83,8 @@ def measure(client: docker.DockerClient, image: str) -> Reach:
             tcp_across=prober.tcp_connect(client_a, server_ip, PORT),
             ping_across=prober.ping(client_a, server_ip),
             tcp_control=prober.tcp_connect(peer_b, server_ip, PORT),
+            dns_peer=prober.resolve(peer_b, str(server.name)),
+            server_ip=server_ip,
         )
     raise AssertionError("unreachable")  # for mypy: ExitStack may swallow exceptions
 
@@ -142,14 +147,18 @@ def test_secondary_engine_with_iptables_isolates_in_its_own_netns(probe_image: s
     assert not workdir.exists(), f"{workdir} left behind"
 
 
-def test_engine26_reports_its_version_and_isolates(probe_image: str) -> None:
-    with started_engine(version="26", load=[probe_image]) as engine:
-        assert engine.version.startswith("26."), engine.version
-        assert engine.api_version == "1.45", engine.api_version
+@pytest.mark.parametrize(("version", "api"), [("26", "1.45"), ("28", "1.51")])
+def test_newer_engine_reports_its_version_resolves_and_isolates(
+    version: str, api: str, probe_image: str
+) -> None:
+    with started_engine(version=version, load=[probe_image]) as engine:
+        assert engine.version.startswith(f"{version}."), engine.version
+        assert engine.api_version == api, engine.api_version
         client = docker.DockerClient(base_url=engine.docker_host, timeout=30)
         try:
             reach = measure(client, probe_image)
         finally:
             client.close()
     assert reach.tcp_control
-    assert reach.isolated, f"Engine 26 should isolate two user networks: {reach}"
+    assert reach.dns_peer == (reach.server_ip,), f"embedded DNS on Engine {version}: {reach}"
+    assert reach.isolated, f"Engine {version} should isolate two user networks: {reach}"

@@ -5,10 +5,15 @@ per checkpoint, the common mistakes, and faults), grades it twice (unix socket,
 then ``DOCKER_HOST=tcp://127.0.0.1:PORT`` through a loopback proxy) and asserts:
 the exact status of every check, a partial score (neither zero nor full) for a
 mistake, and a host fingerprint identical before and after each grading run.
-The hosts use the lab's names: one at a time per engine (a host-wide lock),
+The hosts use the lab's names: one at a time per engine (a lock per engine),
 skipped when those names belong to something else.
 
-The cleanup cases run on a second engine of their own (``selftest.engines``):
+The engine is the one ``DOCKER_HOST`` names when that is a unix socket (a second
+engine: ``python -m selftest.engines --version=N -- pytest selftest/test_inspect_hosts.py``,
+which runs pytest inside that engine's network namespace, so the apps' published
+ports answer on 127.0.0.1 there), else the default socket.
+
+On the shared default engine, the cleanup cases run on a second engine of their own (``selftest.engines``):
 ``cleanup.volumes`` reads every dangling anonymous volume of the engine, and on
 the shared one other runs leave dangling redis volumes at any moment (the
 scripted student's own ``volume prune`` would also remove theirs). There, the
@@ -27,7 +32,9 @@ from pathlib import Path
 import docker
 import pytest
 
+from fixtures.engine import engine_url
 from fixtures.images.lab import LabImages, ensure_images
+from fixtures.labels import PID_LABEL, RunIdentity
 from selftest.engines import lab_image_refs, secondary_engine
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import (
@@ -43,7 +50,8 @@ from selftest.transports import make_ca, require, ssh_endpoint, tls_endpoint
 
 pytestmark = pytest.mark.selftest_docker
 
-LOCAL = "unix:///var/run/docker.sock"
+DEFAULT = "unix:///var/run/docker.sock"
+LOCAL = engine_url() if engine_url().startswith("unix://") else DEFAULT
 IDS = {
     "networks": ("moby_counter_network", "redis_container", "app_container", "app_connected",
                  "pattern", "dns_redis", "moby_counter2_network", "app2_container", "alias",
@@ -160,8 +168,9 @@ def own_engine(images: LabImages) -> Iterator[HostEngine]:
 @pytest.fixture
 def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
            docker_client: docker.DockerClient) -> HostEngine:
-    """The shared local engine, or for a cleanup case the second engine of its own."""
-    if case.checkpoint == "cleanup":
+    """The engine under test, or on the shared default engine, for a cleanup case, a
+    second engine of its own (an engine of our own, as in the CI passes, is used whole)."""
+    if case.checkpoint == "cleanup" and LOCAL == DEFAULT:
         own: HostEngine = request.getfixturevalue("own_engine")
         return own
     return HostEngine(LOCAL, tcp_host, docker_client)
@@ -170,7 +179,10 @@ def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
 @pytest.fixture
 def student(images: LabImages, student_engine: HostEngine) -> Iterator[StudentHost]:
     """A scripted student on its engine; everything it made is removed afterwards."""
-    with one_student_at_a_time():
+    if engine_url() != LOCAL:
+        pytest.skip(f"DOCKER_HOST={engine_url()}: scripted students need an engine on a unix "
+                    "socket (the tcp:// transport is this module's own proxy to it)")
+    with one_student_at_a_time(docker_host=student_engine.url):
         host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": student_engine.url})
         try:
             host.claim()
@@ -219,6 +231,23 @@ def remote_transports(case: Case, engine: HostEngine, stack: contextlib.ExitStac
     return found
 
 
+def html_shows_what_was_read(run: Graded) -> None:
+    """The HTML report draws each app's whales exactly as the app listed them (``data-whale``)
+    and names every lab object the grader found."""
+    import html as html_lib
+    import re
+
+    assert run.html.startswith("<!DOCTYPE html>"), "no HTML report"
+    drawn = [html_lib.unescape(w) for w in re.findall(r'data-whale="([^"]*)"', run.html)]
+    observations = run.report.get("observations") or {}
+    listed = [w for p in observations.get("patterns", []) for w in (p.get("whales") or [])]
+    assert sorted(drawn) == sorted(listed), f"drawn {drawn}, the apps listed {listed}"
+    topology = observations.get("topology") or {}
+    for kind in ("networks", "containers", "volumes"):
+        for item in topology.get(kind, []):
+            assert html_lib.escape(item["name"]) in run.html, f"{kind[:-1]} {item['name']} not drawn"
+
+
 def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
               snapshot: Callable[[], dict[str, object]], before: dict[str, object]) -> None:
     """One grading run's verdicts, score, report and leftovers."""
@@ -236,6 +265,7 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
     assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
         transport, "unix"), f"{transport}: the report names {endpoint}"
     sources = [p["source"] for p in (run.report.get("observations") or {}).get("patterns", [])]
+    html_shows_what_was_read(run)
     if transport == "engine reads":
         assert all(s.endswith("(engine)") for s in sources), sources
         assert sources or case.checkpoint == "cleanup", "no app was read"
@@ -303,3 +333,22 @@ def test_every_check_fails_in_some_case() -> None:
                if status == "failed"}
     every = {f"{cp}.{name}" for cp, names in IDS.items() for name in names}
     assert every - failing == set()
+
+
+@pytest.mark.parametrize("case", [Case("networks")], ids=["killed-run"])
+def test_a_killed_grading_runs_probes_are_swept_by_the_next_run(
+        case: Case, student: StudentHost, student_engine: HostEngine) -> None:
+    """A SIGKILLed inspect run cannot remove its probe: the next run (of either mode) on the
+    same machine removes it, by label only; the student's containers stay as they are."""
+    BUILDERS[case.checkpoint](student, case.mistake)
+    client = student_engine.client
+    dead = RunIdentity()
+    labels = {**dead.labels("probe"), PID_LABEL: "999999999"}  # no such process: a dead run
+    left = client.containers.create(student.redis_image, command=["true"], labels=labels,
+                                    name=dead.name("probe1-dns"))
+    before = sorted(c.name for c in client.containers.list(all=True, ignore_removed=True))
+    run = grade(case.checkpoint, student_engine.url)
+    assert run.report, run.output[-3000:]
+    after = sorted(c.name for c in client.containers.list(all=True, ignore_removed=True))
+    assert left.name not in after, f"the dead run's probe is still there:\n{run.output[-2000:]}"
+    assert after == [n for n in before if n != left.name], "the sweep touched something else"

@@ -266,3 +266,23 @@ def test_up_seconds_reads_docker_timestamps() -> None:
     assert _up_seconds("0001-01-01T00:00:00Z") is None
     assert _up_seconds("") is None
     assert (_up_seconds("2020-01-01T00:00:00.123456789Z") or 0) > 3600 * 24 * 365
+
+
+def test_engine_29_inspect_answers_per_network_addresses_and_dns_names() -> None:
+    """API 1.52 (Engine 29): no top-level NetworkSettings.IPAddress; Aliases without the short
+    id, DNSNames with every name a peer resolves. The facts come from the per-network settings."""
+    from fixtures.inspect.snapshot import container_facts
+
+    inspect = {
+        "Id": "f" * 64, "Name": "/redis2", "Image": "sha256:abc",
+        "Config": {"Image": "redis:alpine", "Hostname": "ffffffffffff"},
+        "State": {"Status": "running"},
+        "NetworkSettings": {"Networks": {"moby-counter2": {
+            "NetworkID": "n2", "IPAddress": "172.19.0.3", "Aliases": None,
+            "DNSNames": ["redis2", "redis", "ffffffffffff"]}}},
+        "Mounts": [],
+    }
+    facts = container_facts(inspect, {"RepoTags": ["redis:alpine"]})
+    endpoint = facts.endpoint("moby-counter2")
+    assert endpoint is not None and endpoint.ip == "172.19.0.3"
+    assert endpoint.aliases == ("redis",)  # the alias, not its own name, id or hostname

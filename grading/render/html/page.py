@@ -114,6 +114,17 @@ def _reason(value: object) -> str | None:
     return str(value) if value is not True else ""
 
 
+def endpoint_words(value: object) -> str:
+    """``tcp://h:2376 (tls, context lab)`` from the JSON report's ``endpoint`` (or a string)."""
+    if not isinstance(value, Mapping):
+        return str(value)
+    extra = [str(value.get("transport") or "")]
+    if value.get("context"):
+        extra.append(f"context {value['context']}")
+    shown = ", ".join(e for e in extra if e)
+    return f"{value.get('url', '?')} ({shown})" if shown else str(value.get("url", "?"))
+
+
 def _header(report: Mapping[str, Any], lang: str) -> list[str]:
     lab = report.get("lab") or ""
     out = [f'<header><h1>{esc(text("title", lang))} — {esc(lab)}</h1>']
@@ -142,7 +153,7 @@ def _header(report: Mapping[str, Any], lang: str) -> list[str]:
               (f"{esc(text('engine_version', lang))} "
               f"{esc(report.get('engine_version') or text('unknown', lang))}")]
     if report.get("endpoint"):
-        engine.append(f"{esc(text('endpoint', lang))} <code>{esc(report['endpoint'])}</code>")
+        engine.append(f"{esc(text('endpoint', lang))} <code>{esc(endpoint_words(report['endpoint']))}</code>")
     rows.append((text("engine", lang), " · ".join(engine)))
     images = report.get("images")
     if isinstance(images, Mapping) and images:

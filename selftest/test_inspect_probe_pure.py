@@ -1,0 +1,82 @@
+"""The inspect probes' parsing, without Docker: batches, busybox nslookup, volume archives.
+
+The batch script is run by this machine's own ``sh`` with the commands the probes
+use replaced by ``printf``/``false``, so framing, exit codes and answers without a
+final newline (the app's ``{"connected": true}``) are tested for real.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+
+from fixtures.inspect.probe import Answer, archive_files, batch_script, parse_batch, parse_nslookup
+
+
+def run_script(commands: list[list[str]]) -> list[Answer]:
+    logs = subprocess.run(["sh", "-c", batch_script(commands)], capture_output=True, text=True,
+                          timeout=10, check=False).stdout
+    return parse_batch(logs, len(commands))
+
+
+def test_a_batch_keeps_each_answer_and_exit_status_even_without_a_final_newline() -> None:
+    answers = run_script([["printf", '{"connected": true}'], ["false"],
+                          ["printf", "a\\nb\\n"], ["sh", "-c", "echo oops >&2; exit 3"]])
+    assert answers == [Answer(0, '{"connected": true}'), Answer(1, ""), Answer(0, "a\nb"),
+                       Answer(3, "oops")]
+
+
+def test_a_batch_cut_short_says_which_answers_are_missing() -> None:
+    logs = "@@mobygrade 0 begin\nfine\n\n@@mobygrade 0 end 0\n@@mobygrade 1 begin\npartial"
+    assert parse_batch(logs, 3) == [Answer(0, "fine"), Answer(None, "partial"), Answer(None, "")]
+
+
+NEW = """Server:\t\t127.0.0.11
+Address:\t127.0.0.11:53
+
+Non-authoritative answer:
+Name:\tredis
+Address: 172.18.0.3
+Name:\tredis
+Address: 172.18.0.2
+
+Non-authoritative answer:
+"""
+OLD = """Server:    127.0.0.11
+Address 1: 127.0.0.11
+
+Name:      redis
+Address 1: 172.18.0.2 redis.moby-counter
+"""
+
+
+def test_nslookup_answers_of_new_and_old_busybox() -> None:
+    assert parse_nslookup(Answer(0, NEW), "127.0.0.11").addresses == ("172.18.0.2", "172.18.0.3")
+    old = parse_nslookup(Answer(0, OLD), "127.0.0.11")
+    assert (old.rcode, old.addresses) == ("NOERROR", ("172.18.0.2",))  # not the server's own
+
+
+def test_nslookup_failures_are_told_apart() -> None:
+    nx = "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nope: NXDOMAIN\n"
+    assert parse_nslookup(Answer(1, nx), "127.0.0.11").rcode == "NXDOMAIN"
+    assert parse_nslookup(Answer(1, "nslookup: can't resolve 'nope'"), "s").rcode == "NXDOMAIN"
+    assert parse_nslookup(Answer(1, ";; connection timed out; no servers could be reached"),
+                          "s").rcode == "TIMEOUT"
+    assert parse_nslookup(Answer(None, ""), "s").rcode == "TIMEOUT"
+    assert parse_nslookup(Answer(2, "sh: nslookup: not found"), "s").rcode == "ERROR"
+
+
+def test_volume_archive_lists_files_with_size_and_hash() -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in (("volume/dump.rdb", b"REDIS0011"), ("volume/sub/x", b"")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        directory = tarfile.TarInfo("volume/sub")
+        directory.type = tarfile.DIRTYPE
+        tar.addfile(directory)
+    files = archive_files(buffer.getvalue(), "/volume")
+    assert set(files) == {"dump.rdb", "sub/x"}
+    assert files["dump.rdb"][0] == 9 and len(files["dump.rdb"][1]) == 64
