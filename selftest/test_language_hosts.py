@@ -19,12 +19,9 @@ skip. An engine that is not there (``host_down``) needs no engine and always run
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +29,13 @@ import docker
 import pytest
 
 from selftest.language import assert_no_leak
-from selftest.student_hosts import BUILDERS, NameTaken, StudentHost, grade
+from selftest.student_hosts import (
+    BUILDERS,
+    NameTaken,
+    StudentHost,
+    grade,
+    one_student_at_a_time,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 MAIN_ENGINE = ("unix:///var/run/docker.sock", "/var/run/docker.sock", "unix:///run/docker.sock")
@@ -94,20 +97,6 @@ def second_engine() -> str:
     return url
 
 
-@contextmanager
-def one_student_per_engine(docker_host: str) -> Iterator[None]:
-    """The lab's names are per engine: one scripted student at a time on this engine only
-    (student_hosts.one_student_at_a_time is host-wide, shared with every other engine)."""
-    digest = hashlib.sha256(docker_host.encode()).hexdigest()[:12]
-    path = os.path.join(tempfile.gettempdir(), f"mobygrade-student-host-{digest}.lock")
-    with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @pytest.fixture
 def student(second_engine: str) -> Iterator[StudentHost]:
     from fixtures.images.lab import ensure_images
@@ -117,7 +106,7 @@ def student(second_engine: str) -> Iterator[StudentHost]:
         images = ensure_images(client, "local", lambda line: None)
     finally:
         client.close()
-    with one_student_per_engine(second_engine):
+    with one_student_at_a_time(docker_host=second_engine):
         host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": second_engine})
         try:
             host.claim()
