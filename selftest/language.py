@@ -186,7 +186,7 @@ _PYTEST_CHROME = re.compile(
     r"short test summary info|FAILURES|ERRORS|deselected|xfailed|xpassed).* =+$|"
     r"_+ .* _+$|-- Docs: |[.sFEx]+\s*(?:\[\s*\d+%\])?$|"
     r"(?:FAILED|ERROR|SKIPPED|PASSED) |!+ .* !+$|Interrupted: |"
-    r"\s*\d+ (?:passed|failed|skipped|error)|\S+\.py:\d+: )"
+    r"\s*\d+ (?:passed|failed|skipped|error)|no tests ran in |\S+\.py:\d+: )"
 )
 
 
