@@ -10,6 +10,7 @@ of the other language that remain, as whole words.
 
 Blanked out (:func:`prose`):
 
+- a program's own output quoted line by line (``│ `` first: container logs);
 - code spans in backticks, text in « », "", '' or '' quotes used as data
   (a quote that opens after a space and closes before one);
 - URLs (``scheme://...``), paths and image references (a token holding ``/``),
@@ -97,6 +98,9 @@ _BLANKS = [
     re.compile(r"\b\w+(?:[-_]\w+)+\b"),  # moby-counter, redis_data, dump-rdb
     re.compile(r"\w+ · "),  # the handout's section heading of a lab step (Réseaux · « ... »)
 ]
+# A program's own output quoted in a message (container logs): each line starts with "│";
+# blanked to the end of its line (or of its Markdown line or cell).
+_QUOTED_OUTPUT = re.compile(r"│.*?(?=<br>|\s\|\s|\s\|$|$)", re.MULTILINE)
 _QUOTES = 5
 _CLAUSE_END = (",", ";", ")", ".", ":")
 
@@ -135,7 +139,7 @@ def _blank_commands(line: str) -> str:
 
 def prose(text: str) -> str:
     """``text`` with code and data blanked out (replaced by a space)."""
-    out = text
+    out = _QUOTED_OUTPUT.sub(" ", text)
     for pattern in _BLANKS[:_QUOTES]:  # quotations first: a command inside stays inside
         out = pattern.sub(" ", out)
     out = "\n".join(_blank_commands(line) for line in out.splitlines())
@@ -190,9 +194,23 @@ _PYTEST_CHROME = re.compile(
 )
 
 
+_SECTION = re.compile(r"^=+ (.*) =+$")
+_CODE_SECTIONS = ("FAILURES", "ERRORS", "warnings summary")  # tracebacks: code, not sentences
+
+
 def our_lines(output: str) -> str:
-    """The lines of a pytest run's output that mobygrade wrote (pytest's chrome left out)."""
-    return "\n".join(line for line in output.splitlines() if not _PYTEST_CHROME.match(line))
+    """The lines of a pytest run's output that mobygrade wrote (pytest's chrome left out,
+    and its FAILURES/ERRORS tracebacks: the summary and the reports carry every message)."""
+    kept = []
+    in_code = False
+    for line in output.splitlines():
+        section = _SECTION.match(line)
+        if section:
+            in_code = section.group(1).strip() in _CODE_SECTIONS
+        if in_code or _PYTEST_CHROME.match(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
 
 
 # Report fields that are data, not sentences (ids, names, versions, paths, statuses).

@@ -119,3 +119,23 @@ def test_pytest_chrome_is_not_ours() -> None:
     )
     assert our_lines(output).split("\n") == ["", "Note : 20/20"] or "Note : 20/20" in our_lines(output)
     assert leaks_in([("run.out", output)], "fr") == []
+
+
+def test_pytest_tracebacks_and_quoted_logs_are_not_sentences() -> None:
+    output = ("=================================== FAILURES ===================================\n"
+              "    def test_app_connected(networks_lab: NetworksLab) -> None:\n"
+              "E   fixtures.wait.WaitTimeout: timed out after 30 s waiting for the app\n"
+              "=============================== mobygrade : note ===============================\n"
+              "  échoué 0/2  L'application joint redis\n"
+              "                --- docker logs --tail 40 mg1-net-redis ---\n"
+              "                │ 1:M # WARNING Memory overcommit must be enabled! Without it...\n")
+    assert leaks_in([("run.out", output)], "fr") == []
+    assert foreign_words("| x | a<br>│ the redis is ready<br>Indice : y |", "fr") == []
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "NXDOMAIN de 127.0.0.11 : aucune adresse"),
+                                              ("en", "NXDOMAIN from 127.0.0.11: no address")])
+def test_a_dns_answer_is_said_in_the_run_language(lang: str, shown: str) -> None:
+    from fixtures.probes import DnsAnswer
+
+    assert DnsAnswer("NXDOMAIN", (), "127.0.0.11").said().text(lang) == shown

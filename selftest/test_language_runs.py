@@ -61,3 +61,21 @@ def test_provision_run_kept_reads_in_its_language(tmp_path: Path) -> None:
         for command in commands:
             subprocess.run(["sh", "-c", command], capture_output=True, timeout=120, check=False)
     assert_no_leak("provision --lab-keep", texts)
+
+
+# The lab built wrong (selftest.faults): every failed check's message, in both languages.
+FAULT_GROUPS = [
+    ("redis_misnamed", "no_volume", "keep_running", "bridge_link"),
+    ("app2_on_net1", "rw_share", "app_hostname"),
+    ("no_alias", "no_save"),
+    ("app2_default_bridge", "recreate_same_volume", "hosts_override"),
+]
+
+
+@pytest.mark.parametrize("faults", FAULT_GROUPS, ids="+".join)
+def test_failed_provision_checks_read_in_their_language(faults: tuple[str, ...],
+                                                          tmp_path: Path) -> None:
+    fault = f"--lab-fault={','.join(faults)}"
+    assert_no_leak("+".join(faults), {
+        lang: provision_texts(lang, tmp_path, "-p", "selftest.faults", fault)
+        for lang in ("fr", "en")})

@@ -38,7 +38,7 @@ def test_dns_redis(networks_lab: NetworksLab, prober: Prober) -> None:
     expect(
         answer.rcode == "NOERROR" and answer.addresses == (expected,),
         says("provision.dns_redis", server=EMBEDDED_DNS, app=first.app.name, expected=expected,
-             network=first.net_name, answer=str(answer)),
+             network=first.net_name, answer=answer.said()),
     )
     expect(
         prober.ping(first.app, "redis", count=3, timeout=3.0),
@@ -123,7 +123,7 @@ def test_nameserver(
     expect(
         answer.rcode == "NOERROR" and own in answer.addresses,
         says("provision.nameserver_own_name", server=EMBEDDED_DNS, app=second.app.name,
-             address=own, answer=str(answer)),
+             address=own, answer=answer.said()),
     )
 
 
@@ -134,7 +134,7 @@ def test_unresolved_before_alias(networks_lab: NetworksLab, prober: Prober) -> N
     expect(
         answer.rcode == "NXDOMAIN" and not answer.addresses,
         says("provision.unresolved_before_alias", server=EMBEDDED_DNS, app=second.app.name,
-             answer=str(answer)),
+             answer=answer.said()),
     )
 
 
@@ -147,14 +147,14 @@ def test_dns_alias(networks_lab: NetworksLab, prober: Prober) -> None:
     expect(
         answer2.rcode == "NOERROR" and answer2.addresses == (expected2,),
         says("provision.dns_alias_second", app=second.app.name, address=expected2,
-             network=second.net_name, answer=str(answer2)),
+             network=second.net_name, answer=answer2.said()),
     )
     expected1 = address_on(first.redis, first.net_name)
     answer1 = prober.dns(first.app, "redis")
     expect(
         answer1.rcode == "NOERROR" and answer1.addresses == (expected1,),
         says("provision.dns_alias_first", app=first.app.name, address=expected1,
-             answer=str(answer1)),
+             answer=answer1.said()),
     )
 
 
