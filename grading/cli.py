@@ -2,6 +2,8 @@
 
     mobygrade provision [OPTIONS...]
     mobygrade inspect [CHECKPOINT|auto] [OPTIONS...]
+    mobygrade class ROSTER --checkpoint C --out DIR [--jobs N] [--resume] [--shard K/N] ...
+    mobygrade gradebook DIR... --out DIR
 
 Every option is pytest's or the suite's and is passed through; the exit status is
 pytest's (README, "Exit status"). A command is one entry of :data:`COMMANDS`: add
@@ -57,6 +59,18 @@ def doctor(args: Sequence[str]) -> int:
     return doctor_main(list(args))
 
 
+def klass(args: Sequence[str]) -> int:
+    from grading.classrun.command import run_class
+
+    return run_class(args)
+
+
+def gradebook(args: Sequence[str]) -> int:
+    from grading.classrun.command import run_gradebook
+
+    return run_gradebook(args)
+
+
 COMMANDS: dict[str, Command] = {
     "provision": Command(
         "[OPTIONS...]",
@@ -81,6 +95,27 @@ COMMANDS: dict[str, Command] = {
             "en": "what grading would find on this engine, each problem with its fix",
         },
         doctor,
+    ),
+    "class": Command(
+        "ROSTER --checkpoint C --out DIR [--jobs N] [--resume] [--shard K/N] [--timeout S] "
+        "[OPTIONS...]",
+        {
+            "fr": "note toute une classe (un moteur par ligne du fichier ROSTER) : un carnet de "
+            "notes (CSV, Moodle, Canvas), un rapport par étudiant et DIR/index.html ; "
+            "code 0 toutes notées, 1 une incomplète, 2 interrompu, 3 une machine non notée",
+            "en": "grades a whole class (one engine per ROSTER line): a gradebook (CSV, Moodle, "
+            "Canvas), each student's reports and DIR/index.html; exit 0 all graded, "
+            "1 some incomplete, 2 interrupted, 3 some host not graded",
+        },
+        klass,
+    ),
+    "gradebook": Command(
+        "DIR... --out DIR [--assignment NAME] [--lang fr|en]",
+        {
+            "fr": "réunit les répertoires de `class --shard K/N` en un seul carnet et une page",
+            "en": "merges the directories of `class --shard K/N` into one gradebook and page",
+        },
+        gradebook,
     ),
 }
 

@@ -43,6 +43,7 @@ _TEXT = {
         "exit": "code de sortie : 0 note minimale atteinte, 1 en dessous, 2 interrompu, "
         "3 moteur ou images inutilisables, 4 erreur d'usage, 5 rien de collecté",
         "suite": "suite :",
+        "auto": "l'étape la plus avancée que l'hôte montre (la correction dit laquelle et pourquoi)",
     },
     "en": {
         "usage": "usage: mobygrade COMMAND [OPTIONS...]",
@@ -56,6 +57,7 @@ _TEXT = {
         "exit": "exit status: 0 minimum grade reached, 1 below it, 2 interrupted, "
         "3 engine or images unusable, 4 usage error, 5 nothing collected",
         "suite": "suite:",
+        "auto": "the furthest stop the host shows (the run says which and why)",
     },
 }
 
@@ -75,6 +77,7 @@ def render(lang: str, commands: Mapping[str, tuple[str, Mapping[str, str]]], sui
     lines += ["", text["checkpoints"]]
     for part in PARTS:
         lines.append(f"  {part:<9} {CHECKPOINT_STOPS[part][lang if lang in _TEXT else 'en']}")
+    lines.append(f"  {'auto':<9} {text['auto']}")
     lines += ["", text["options"]]
     lines += [f"  {line}" for line in _SUITE_OPTIONS]
     lines += [f"  {text['pytest']}", "", text["exit"], f"{text['suite']} {suite}"]

@@ -205,6 +205,9 @@ def pytest_runtest_makereport(
         objects = getattr(call.excinfo.value, "objects", ())
         if objects:
             props.append((api.OBJECTS_KEY, list(objects)))
+        hint = getattr(call.excinfo.value, "hint", None)
+        if hint is not None and status in ("failed", "blocked"):
+            props.append((api.HINT_KEY, say(hint)[:MAX_MESSAGE_CHARS]))
         if hasattr(report, "wasxfail"):
             status = "skipped"
         props.append((api.STATUS_KEY, status))

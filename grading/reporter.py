@@ -64,6 +64,7 @@ class _Item:
     facts: list[str] = field(default_factory=list)
     objects: list[str] = field(default_factory=list)
     blocked_by: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)  # phase -> the host's own hint
     duration_s: float = 0.0
     filename: str = ""
     line_no: int = 0
@@ -74,20 +75,25 @@ class _Item:
         setup = self.phases.get("setup")
         call = self.phases.get("call")
         teardown = self.phases.get("teardown")
+        hint = ""
         if setup and setup[0] != "passed":
             status, fraction, message = setup
+            hint = self.hints.get("setup", "")
         elif call:
             status, fraction, message = call
+            hint = self.hints.get("call", "")
         else:
             status, fraction, message = "notrun", 0.0, ""
         if teardown and teardown[0] != "passed" and status == "passed":
             status, fraction, message = "error", 0.0, teardown[2]
+            hint = ""
         return ItemOutcome(
             nodeid=self.nodeid, mode=ref.mode, check_id=ref.id, status=status,
             fraction=fraction, message=message, duration_s=self.duration_s,
             notes=tuple(dict.fromkeys(self.notes)), facts=tuple(dict.fromkeys(self.facts)),
             objects=tuple(dict.fromkeys(self.objects)),
             blocked_by=self.blocked_by, filename=self.filename, line_no=self.line_no,
+            hint=hint,
         )
 
 
@@ -177,6 +183,8 @@ class GradeReporter:
                 item.objects.extend(str(v) for v in value)
             elif key == api.BLOCKED_KEY:
                 item.blocked_by = str(value)
+            elif key == api.HINT_KEY:
+                item.hints[report.when] = str(value)
             elif key == api.RUN_INFO_PROP and isinstance(value, dict):
                 self.run_info.update(value)
 

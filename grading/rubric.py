@@ -154,12 +154,43 @@ def parse_rubric(text: str, source: str, known: KnownChecks | None = None) -> Ru
         cycle = find_cycle(graph)
         if cycle:
             raise RubricError(f"{_where(source)} [{mode}] prerequisite cycle: {' -> '.join(cycle)}")
+        hub = _required_by_all(graph)
+        if hub:
+            raise RubricError(
+                f"{_where(source, mode, hub[1])} every other check of {hub[0]} requires it: one "
+                "failure would block the whole part; a prerequisite is for a check that cannot "
+                "be measured without it")
     return Rubric(
         source=source,
         lab=lab,
         categories=_categories(data.get("categories", {}), source),
         entries=entries,
     )
+
+
+HUB_MIN_CHECKS = 4  # parts this small may legitimately hang on one check
+
+
+def _required_by_all(graph: dict[str, tuple[str, ...]]) -> tuple[str, str] | None:
+    """(part, check) when one check is a prerequisite, directly or not, of every other
+    check of its part (of at least :data:`HUB_MIN_CHECKS` checks), else None."""
+    def ancestors(cid: str, seen: set[str]) -> set[str]:
+        for prereq in graph.get(cid, ()):
+            if prereq not in seen:
+                seen.add(prereq)
+                ancestors(prereq, seen)
+        return seen
+
+    parts: dict[str, list[str]] = {}
+    for cid in graph:
+        parts.setdefault(cid.partition(".")[0], []).append(cid)
+    for part, ids in parts.items():
+        if len(ids) < HUB_MIN_CHECKS:
+            continue
+        for hub in ids:
+            if all(hub in ancestors(other, set()) for other in ids if other != hub):
+                return part, hub
+    return None
 
 
 def load_rubric(path: Path, known: KnownChecks | None = None) -> Rubric:

@@ -38,6 +38,7 @@ class ItemOutcome:
     blocked_by: str | None = None
     filename: str = ""
     line_no: int = 0
+    hint: str = ""  # a hint fitting the host's state (CheckFailed/CheckBlocked hint=), if any
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def _merge(items: Sequence[ItemOutcome]) -> ItemOutcome:
         blocked_by=next((i.blocked_by for i in items if i.blocked_by), None),
         filename=first.filename,
         line_no=first.line_no,
+        hint=next((i.hint for i in ran if i.hint and i.status == status), ""),
     )
 
 
@@ -248,8 +250,11 @@ def grade(
                 part=part,
                 category=rubric.category_name(part, lang),
                 title=texts.title,
-                # nothing measured, or a host that could not be graded: no hint
-                hint="" if status == "notrun" or meta.not_graded else texts.hint,
+                # nothing measured, or a host that could not be graded: no hint; else the
+                # host's own hint when the check gave one (and was not blocked by a
+                # prerequisite, whose hint is the one to follow first)
+                hint="" if status == "notrun" or meta.not_graded else (
+                    own.hint if own.hint and not from_prereq[key] else texts.hint),
                 lab_step=texts.lab_step,
                 status=status,
                 score=round(earned, 2),

@@ -42,6 +42,10 @@ CONNECT_TIMEOUT_S = 30  # the app reconnects with a backoff of at most 1 s (stan
 PATTERN = ("100:100", "210:100", "320:100", "155:200", "265:200")  # five whales, two rows
 LATER = ("400:400",)  # a whale clicked after the second redis started
 
+# Names the mistakes give containers besides the lab's (claimed free before a case runs).
+OTHER_CONTAINERS = ("lab-redis-1", "lab-moby-counter-1", "moby-counter-2", "redis-2", "cache",
+                    "web", "moby-counter3", "counter-b")
+
 # Mistakes (and faults) are the builders' ``mistake`` argument; selftest/test_inspect_hosts.py
 # lists them with the statuses each must produce.
 
@@ -196,6 +200,15 @@ class StudentHost:
     def volume_create(self, name: str) -> None:
         self.docker("volume", "create", "--label", self.label, name)
 
+    def volume_create_anonymous(self) -> str:
+        """``docker volume create`` with no name: a 64-hex name, no label, recorded for removal."""
+        name = self.docker("volume", "create")
+        self.anonymous.add(name)
+        self.made.add(name)
+        with open(ANON_LEDGER, "a", encoding="utf-8") as ledger:
+            ledger.write(f"{name}\n")
+        return name
+
     def run(self, name: str, *options: str, image: str, command: Sequence[str] = ()) -> None:
         """``docker container run -d --name NAME OPTIONS IMAGE [COMMAND]`` (plus the label)."""
         self.docker("container", "run", "-d", "--name", name, "--label", self.label,
@@ -249,6 +262,16 @@ class StudentHost:
         wait_until(connected, timeout=CONNECT_TIMEOUT_S, what=f"{name} to say connected",
                    evidence=lambda: self.docker("logs", "--tail", "20", name, check=False))
 
+    def wait_disconnected(self, name: str) -> None:
+        base = self.app_base(name)
+
+        def disconnected() -> bool:
+            body = requests.get(f"{base}/v1/ping", timeout=(2, 3)).json()
+            return not body.get("connected")
+
+        wait_until(disconnected, timeout=CONNECT_TIMEOUT_S, what=f"{name} to say disconnected",
+                   evidence=lambda: self.docker("logs", "--tail", "20", name, check=False))
+
     def wait_restarts(self, name: str, count: int) -> None:
         """Until the engine has restarted ``name`` ``count`` times: a loop, not a slow start."""
 
@@ -279,9 +302,9 @@ class StudentHost:
 
     def _lab_objects(self) -> list[tuple[str, str]]:
         """Every name a scripted student may use, the mistakes' misspellings included."""
-        return ([("container", n) for n in (*LAB_CONTAINERS, SECOND_REDIS)]
-                + [("network", n) for n in (*LAB_NETWORKS, "moby_counter", "moby-counter-2")]
-                + [("volume", n) for n in (LAB_VOLUME, "redis-data")])
+        return ([("container", n) for n in (*LAB_CONTAINERS, SECOND_REDIS, *OTHER_CONTAINERS)]
+                + [("network", n) for n in (*LAB_NETWORKS, *NET1_NAMES.values(), "moby-counter-2")]
+                + [("volume", n) for n in (LAB_VOLUME, "redis-data", "webdata")])
 
     def claim(self) -> None:
         """Make sure the lab's names are free: leftovers of earlier self-tests are removed,
@@ -316,44 +339,89 @@ class StudentHost:
 
 
 # -- the lab, command by command -------------------------------------------------
+COMPOSE = ("--label", "com.docker.compose.project=lab")  # what docker compose puts on its objects
+NET1_NAMES = {"first_network_misnamed": "moby_counter", "first_network_typo": "moby-couter",
+              "compose_project": "lab_moby-counter"}
+REDIS_NAMES = {"compose_project": "lab-redis-1"}
+APP_NAMES = {"compose_project": "lab-moby-counter-1"}
+APP2_NAMES = {"app2_container_typo": "moby-counter-2"}
+REDIS2_NAMES = {"redis2_named_redis-2": "redis-2"}
+LONG_BACKOFF = ("-e", "MOBYGRADE_BACKOFF_FIRST_S=300")  # stand-in only: a long outage, at once
+
+
 def networks_part(h: StudentHost, mistake: str = "") -> None:
     """From "docker network create moby-counter" to just before "Arrêtons nos conteneurs"."""
-    net1 = "moby_counter" if mistake == "first_network_misnamed" else "moby-counter"
+    net1 = NET1_NAMES.get(mistake, "moby-counter")
     net2 = "moby-counter-2" if mistake == "second_network_misnamed" else "moby-counter2"
-    h.network_create(net1)
-    if mistake == "redis_restart_loop":  # a typo in the command, and --restart always
-        h.run("redis", "--network", net1, "--restart", "always", image=h.redis_image,
-              command=["redis-server", "--no-such-option"])
-        h.wait_restarts("redis", 3)
+    redis = REDIS_NAMES.get(mistake, "redis")
+    app = APP_NAMES.get(mistake, "moby-counter")
+    app2 = APP2_NAMES.get(mistake, "moby-counter2")
+    redis2 = REDIS2_NAMES.get(mistake, "redis2")
+    compose = COMPOSE if mistake == "compose_project" else ()
+    if mistake == "earlier_lab_leftovers":  # an earlier lab's redis, page and volume, still there
+        h.volume_create("webdata")
+        h.run("cache", "-v", "webdata:/data", image=h.redis_image)
+        h.run("web", "-p", "8081:80", image=h.app_image)
+    if compose:
+        h.docker("network", "create", "--label", h.label, *compose, net1)
     else:
-        h.run("redis", "--network", net1, image=h.redis_image)
+        h.network_create(net1)
+    if mistake == "redis_restart_loop":  # a typo in the command, and --restart always
+        h.run(redis, "--network", net1, "--restart", "always", image=h.redis_image,
+              command=["redis-server", "--no-such-option"])
+        h.wait_restarts(redis, 3)
+    elif mistake == "redis_runs_app_image":  # the two images swapped in the commands
+        h.run(redis, "--network", net1, image=h.app_image)
+    elif mistake == "redis_connected_later":  # --network forgotten, fixed with network connect
+        h.run(redis, image=h.redis_image)
+        h.docker("network", "connect", net1, redis)
+    elif compose:
+        h.run(redis, "--network", net1, "--network-alias", "redis", *compose, image=h.redis_image)
+    else:
+        h.run(redis, "--network", net1, image=h.redis_image)
     port = "8080:8080" if mistake == "wrong_container_port" else "80"  # any host port is fine
     hang = ["python3", "-c", HANG_SERVER] if mistake == "app_hangs" else []
-    h.run("moby-counter", "--network", net1, "-p", port, image=h.app_image, command=hang)
-    if mistake not in ("redis_restart_loop", "app_hangs", "wrong_container_port"):
-        h.wait_connected("moby-counter")
+    network = [] if mistake == "app_on_default_bridge" else ["--network", net1]
+    backoff = LONG_BACKOFF if mistake == "app_reconnecting" else ()
+    h.run(app, *network, "-p", port, *compose, *backoff, image=h.app_image, command=hang)
+    if mistake not in ("redis_restart_loop", "app_hangs", "wrong_container_port",
+                       "redis_runs_app_image", "app_on_default_bridge"):
+        h.wait_connected(app)
         if mistake != "no_pattern":
-            h.click("moby-counter", PATTERN)  # "Faites un motif reconnaissable en cliquant"
+            h.click(app, PATTERN)  # "Faites un motif reconnaissable en cliquant"
     h.network_create(net2)
     app2_network = net1 if mistake == "app2_on_first_network" else net2
-    h.run("moby-counter2", "-it", "--network", app2_network, "-p", "9090:80", image=h.app_image)
-    alias = [] if mistake == "no_alias" else ["--network-alias", "redis"]
+    port2 = "9091:80" if mistake == "app2_port_9091" else "9090:80"
+    env2 = ("-e", f"USE_REDIS_HOST={redis2}") if mistake == "app2_use_redis_host" else ()
+    h.run(app2, "-it", "--network", app2_network, "-p", port2, *env2, image=h.app_image)
+    no_alias = mistake in ("no_alias", "app2_use_redis_host")
+    alias = [] if no_alias else ["--network-alias", "redis"]
     redis2_network = net1 if mistake == "redis2_on_first_network" else net2
-    h.run("redis2", "--network", redis2_network, *alias, image=h.redis_image)
+    h.run(redis2, "--network", redis2_network, *alias, image=h.redis_image)
     if mistake == "app2_on_both_networks":
-        h.docker("network", "connect", net1, "moby-counter2")
-    if mistake == "redis_stopped":
-        h.docker("container", "stop", "redis")
+        h.docker("network", "connect", net1, app2)
     if mistake not in ("no_alias", "redis2_on_first_network"):
-        h.wait_connected("moby-counter2")
+        h.wait_connected(app2)
+    if mistake == "redis_stopped":
+        h.docker("container", "stop", redis)
+    if mistake == "second_pair_stopped":  # « Arrêtons nos conteneurs », then graded
+        h.docker("container", "stop", app2, redis2)
+    if mistake == "app_stopped":
+        h.docker("container", "stop", app)
+    if mistake == "app_reconnecting":  # redis away long enough for a long backoff, then back
+        h.docker("container", "stop", redis)
+        h.wait_disconnected(app)
+        h.docker("container", "start", redis)
 
 
 def volumes_part(h: StudentHost, mistake: str = "") -> None:
     """The networks part, then the volumes part up to "Visitez la deuxième application"."""
     networks_part(h)
     h.docker("container", "stop", "moby-counter2", "redis2")
-    h.prune("container")
-    h.prune("network")
+    stale = mistake == "stale_app2_left"  # the networks part's pair left stopped, never pruned
+    if not stale:
+        h.prune("container")
+        h.prune("network")
     h.prune("volume")
     first = h.volume_at("redis", "/data")  # "listez les volumes et inspectez les"
     h.docker("container", "stop", "redis")
@@ -366,36 +434,62 @@ def volumes_part(h: StudentHost, mistake: str = "") -> None:
     h.wait_connected("moby-counter")  # the pattern is back
     volume = "redis-data" if mistake == "volume_misnamed" else LAB_VOLUME
     h.volume_create(volume)
-    if mistake != "redis_not_on_redis_data":
+    if mistake == "redis_off_network":
+        h.docker("container", "rm", "--force", "redis")
+        h.run("redis", "-v", f"{volume}:/data", image=h.redis_image)
+    elif mistake != "redis_not_on_redis_data":
         h.docker("container", "rm", "--force", "redis")
         h.run("redis", "-v", f"{volume}:/data", "--network", "moby-counter", image=h.redis_image)
         h.wait_connected("moby-counter")
         if mistake != "no_pattern_after_move":
             h.click("moby-counter", PATTERN)  # a new, empty volume: the student draws again
-    h.network_create("moby-counter2")
+    if not stale:
+        h.network_create("moby-counter2")
     ro = "" if mistake == "no_ro" else ":ro"
-    mount = [] if mistake == "second_redis_without_volume" else ["-v", f"{volume}:/data{ro}"]
-    h.run(SECOND_REDIS, "--network", "moby-counter2", "--network-alias", "redis", *mount,
-          image=h.redis_image)
+    mount = ["-v", f"{volume}:/data{ro}"]
+    if mistake == "second_redis_without_volume":
+        mount = []
+    elif mistake == "second_redis_bind_mount":  # « Bind Mounting », just before this step
+        where = h.docker("volume", "inspect", "--format", "{{.Mountpoint}}", volume)
+        mount = ["-v", f"{where}:/data:ro"]
+    elif mistake == "second_redis_mount_flag":
+        mount = ["--mount", f"type=volume,src={volume},dst=/data,readonly"]
+    elif mistake == "second_redis_volumes_from":
+        mount = ["--volumes-from", "redis:ro"]
+    by_env = mistake == "app2_use_redis_host"
+    alias = [] if by_env else ["--network-alias", "redis"]
+    h.run(SECOND_REDIS, "--network", "moby-counter2", *alias, *mount, image=h.redis_image)
     app2_network = "moby-counter" if mistake == "app2_on_first_network" else "moby-counter2"
-    h.run("moby-counter2", "--network", app2_network, "-p", "9090:80", image=h.app_image)
-    h.wait_connected("moby-counter2")
-    h.click("moby-counter", LATER)  # clicks after the copy: tolerated
+    app2 = {"stale_app2_left": "moby-counter3", "second_app_other_name": "counter-b"}.get(
+        mistake, "moby-counter2")
+    env = ["-e", f"USE_REDIS_HOST={SECOND_REDIS}"] if by_env else []
+    h.run(app2, "--network", app2_network, "-p", "9090:80", *env, image=h.app_image)
+    h.wait_connected(app2)
+    if mistake != "redis_off_network":
+        h.click("moby-counter", LATER)  # clicks after the copy: tolerated
     if mistake == "app_stopped":
         h.docker("container", "stop", "moby-counter")
 
 
 def cleanup_part(h: StudentHost, mistake: str = "") -> None:
     """Everything, then "arrêtez les deux redis et les deux moby-counter" and three prunes."""
-    volumes_part(h)
+    if mistake == "never_started":
+        return  # a host that never did the lab
+    other_app2 = mistake == "second_app_other_name_left"
+    volumes_part(h, "second_app_other_name" if other_app2 else "")
     running = ["redis", SECOND_REDIS, "moby-counter", "moby-counter2"]
     if mistake == "stopped_container_left":
         running.remove("moby-counter2")  # stopped only after the prunes
+    if other_app2:
+        running.remove("moby-counter2")  # « les deux moby-counter »: counter-b forgotten
     h.docker("container", "stop", *running)
     h.prune("container")
     h.prune("network")
-    if mistake == "orphan_anonymous_volume":
+    if mistake in ("orphan_anonymous_volume", "orphan_among_many_dangling"):
         h.docker("volume", "rm", LAB_VOLUME)  # redis_data only: the anonymous ones stay
+        if mistake == "orphan_among_many_dangling":  # and others' empty ones, newer
+            for _ in range(7):
+                h.volume_create_anonymous()
     elif mistake != "volume_left":
         h.prune("volume")
     if mistake == "stopped_container_left":

@@ -3,7 +3,7 @@
 Each case runs ``python -m pytest tests`` in a subprocess with ``DOCKER_HOST``
 pointing at a broken engine address and checks what the student sees: exactly
 one line starting with ``mobygrade:`` that names the cause and the fix, no
-traceback, exit status 3 (no engine) and an answer within 10 s. A bad option
+traceback, exit status 3 (no engine) and an answer within 20 s. A bad option
 value is a usage error (exit 4).
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-LIMIT_S = 10.0
+LIMIT_S = 20.0  # an answer in seconds (about 2 here when idle); room for a machine CI loads fully
 NO_ENGINE = 3
 
 

@@ -56,6 +56,8 @@ BODIES = {
     "partial": 'partial(0.5, "expected alias redis on redis2, found no alias")',
     "error": 'raise KeyError("boom")',
     "skip": 'pytest.skip("not on this engine")',
+    "hinted": 'raise CheckFailed("redis is exited", hint="docker container start redis")',
+    "blocked_hinted": 'raise CheckBlocked("redis is exited", hint="docker container start redis")',
     "fixture_fail": "student_object()",
     "fixture_error": "broken_fixture()",
     "blocked": 'raise CheckBlocked("container stopped")',
@@ -485,6 +487,21 @@ def test_hints_exist_in_both_languages(suite: pytest.Pytester) -> None:
                      if c["id"] == "networks.app_connected")
         hints[lang] = check["hint"]
     assert hints["fr"].startswith("Indice app_connected") and hints["en"].startswith("Hint ")
+
+
+@pytest.mark.parametrize("kind", ["hinted", "blocked_hinted"])
+def test_a_check_may_give_the_hint_that_fits_the_host(suite: pytest.Pytester, kind: str) -> None:
+    """CheckFailed/CheckBlocked(hint=...) replaces the catalog's hint for that check only; a
+    check blocked by its prerequisite keeps the catalog's."""
+    write_checks(suite, moby_counter2_network=kind, app_connected="fail")
+    out = suite.path / "r.json"
+    suite.runpytest("--lang", "en", "--grade-report", f"json:{out}")
+    checks = {c["id"]: c for c in json.loads(out.read_text())["checks"]}
+    assert checks["networks.moby_counter2_network"]["hint"] == "docker container start redis"
+    assert checks["networks.moby_counter2_network"]["status"] == (
+        "failed" if kind == "hinted" else "blocked")
+    assert checks["networks.alias"]["hint"].startswith("Hint alias")
+    assert checks["networks.app_connected"]["hint"].startswith("Hint app_connected")
 
 
 def test_github_output_and_step_summary(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

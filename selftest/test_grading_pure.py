@@ -99,6 +99,12 @@ def test_rubric_parses(known) -> None:
             ),
             "prerequisite cycle: networks.alias -> networks.dns_alias -> networks.alias",
         ),
+        (
+            "".join(f'[inspect."networks.{name}"]\npoints = 1\nrequires = ["networks.alias"]\n'
+                    for name in ("dns_alias", "isolation", "moby_counter2_network"))
+            + '[inspect."networks.alias"]\npoints = 1\n',
+            '[inspect."networks.alias"] every other check of networks requires it',
+        ),
     ],
 )
 def test_rubric_errors_are_one_line_naming_the_file(known, text: str, words: str) -> None:

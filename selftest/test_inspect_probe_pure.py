@@ -80,3 +80,22 @@ def test_volume_archive_lists_files_with_size_and_hash() -> None:
     files = archive_files(buffer.getvalue(), "/volume")
     assert set(files) == {"dump.rdb", "sub/x"}
     assert files["dump.rdb"][0] == 9 and len(files["dump.rdb"][1]) == 64
+
+
+def test_the_networks_questions_are_asked_ahead_once_per_running_app() -> None:
+    from fixtures.inspect.ahead import plan
+    from fixtures.inspect.snapshot import ContainerFacts, Endpoint, HostSnapshot
+
+    def container(name: str, status: str = "running", ip: str = "") -> ContainerFacts:
+        endpoints = (Endpoint("moby-counter", "n1", ip, ()),) if ip else ()
+        return ContainerFacts(id=f"id-{name}", name=name, image_ref="x", image_id=f"img-{name}",
+                              image_repos=(), image_role="", status=status, restart_count=0,
+                              exit_code=0, endpoints=endpoints, mounts=(), ports=())
+
+    host = HostSnapshot(containers=(container("redis", ip="172.18.0.2"), container("moby-counter"),
+                                    container("moby-counter2", status="exited")),
+                        networks=(), volumes=())
+    assert plan(host, "networks") == {"id-moby-counter": (
+        "img-moby-counter", [["nslookup", "redis", "127.0.0.11"],
+                             ["ping", "-c", "1", "-W", "1", "172.18.0.2"]])}
+    assert plan(host, "volumes") == {}  # nothing asked that its checks do not ask

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grading import i18n
+from grading.cli_help import CHECKPOINT_STOPS
 from grading.render.platforms import check_name, student_text
 from grading.render.safe import visible
 from grading.scoring import CheckResult, GradeResult
@@ -91,6 +92,9 @@ def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
     where = f"{i18n.text('mode', lang)} {meta.mode}"
     if meta.checkpoint:
         where += f" · {i18n.text('checkpoint', lang)} {meta.checkpoint}"
+        stop = CHECKPOINT_STOPS.get(meta.checkpoint, {}).get(lang)
+        if stop:
+            where += f" ({stop})"  # the handout's own sentence the checkpoint stops at
     lines.append(Line(where))
     for category in result.categories:
         lines.append(
@@ -148,6 +152,9 @@ def render_markdown(result: GradeResult) -> str:
     where = f"{i18n.text('mode', lang)} `{meta.mode}`"
     if meta.checkpoint:
         where += f" · {i18n.text('checkpoint', lang)} `{meta.checkpoint}`"
+        stop = CHECKPOINT_STOPS.get(meta.checkpoint, {}).get(lang)
+        if stop:
+            where += f" ({stop})"
     out += [where + f" · {i18n.text('fingerprint', lang)} `{meta.fingerprint}`", ""]
     out += [f"> {visible(text)}" for text in selection_lines(result)]
     if result.incomplete:

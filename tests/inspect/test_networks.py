@@ -1,8 +1,12 @@
 """Inspect mode, networking part: the student's host at "Arrêtons nos conteneurs".
 
 Both networks, both apps, ``redis`` and ``redis2`` with its alias. Objects are
-found by the lab's names; the first docstring line of each check is its rubric
-line. Nothing on the host is changed: reads, GETs and probe containers only.
+found by the lab's names or, when the student typed another one, by what they
+made for it (``fixtures.inspect.rules.find_*``): the naming check deducts the
+deviation once, the behaviour checks measure what was found. A check that
+cannot observe (a stopped container, a probe that cannot run) is blocked with
+the reason. The first docstring line of each check is its rubric line. Nothing
+on the host is changed: reads, GETs and probe containers only.
 """
 
 from __future__ import annotations
@@ -10,147 +14,219 @@ from __future__ import annotations
 import ipaddress
 
 from fixtures.inspect.http import AppReader
-from fixtures.inspect.plugin import connected_view, fail_on, netns_target, probing, require_pattern
+from fixtures.inspect.plugin import connected_view, netns_target, probing, require_pattern
 from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import (
+    STEP_NET2,
+    STEP_REDIS2,
+    STEP_RUN,
+    Problem,
+    answers_to,
     bridge_problem,
-    carries_alias,
+    dns_text,
+    fail,
+    find_container,
     image_problem,
+    measured_container,
+    measured_network,
+    named_problem,
+    network_name,
+    network_problem,
     port_problem,
-    published,
-    require_container,
     require_network,
-    require_on,
     run_problem,
 )
-from fixtures.inspect.snapshot import HostSnapshot
-from grading.api import CheckBlocked, CheckFailed
+from fixtures.inspect.snapshot import ContainerFacts, HostSnapshot
+from grading.api import CheckBlocked, CheckFailed, partial, says
+
+NET1, NET2 = "moby-counter", "moby-counter2"
 
 
-def _address(lab_host: HostSnapshot, name: str, network: str) -> str:
-    c = require_container(lab_host, name)
+def _container(lab_host: HostSnapshot, name: str, role: str, network: str,
+               alias: str | None = None) -> ContainerFacts:
+    """For a container check: what the student made for ``name``, or a failure."""
+    c = find_container(lab_host, name, role, network_name(lab_host, network), alias)
+    if c is None:
+        c = find_container(lab_host, name, role, None, None)  # on another network
+    if c is None:
+        raise CheckFailed(says("inspect.container_missing", name=name),
+                          objects=[f"container:{name}"],
+                          hint=says("inspect.hint.run", name=name,
+                                    step=STEP_RUN if network == NET1 else STEP_NET2))
+    return c
+
+
+def _grade_container(c: ContainerFacts, name: str, step: str, *problems: object) -> None:
+    """Fail with every real problem; a wrong name alone costs half the check."""
+    real = [p for p in problems if p is not None]
+    naming = named_problem(c, name, step)
+    if real:
+        fail(*real, naming, objects=[f"container:{c.name}"])  # type: ignore[arg-type]
+    if naming is not None:
+        partial(0.5, naming.message, hint=naming.hint)
+
+
+def _address(c: ContainerFacts, network: str) -> str:
+    """``c``'s address on ``network``; not measurable while it is stopped or off that network."""
+    problem = run_problem(c)
+    if problem:
+        raise CheckBlocked(says("inspect.blocked_not_running", what=says(
+            "inspect.what_address", name=c.name, network=network), problem=problem.message),
+            hint=problem.hint)
     ep = c.endpoint(network)
     if ep is None or not ep.ip:
-        raise CheckFailed(f"container {name} has no address on network {network} ({c.status})")
+        raise CheckBlocked(says("inspect.no_address", name=c.name, network=network,
+                                status=c.status))
     return ep.ip
 
 
 def test_moby_counter_network(lab_host: HostSnapshot) -> None:
     """Network moby-counter exists: a user-defined bridge."""
-    fail_on(bridge_problem(require_network(lab_host, "moby-counter")))
+    fail(bridge_problem(require_network(lab_host, NET1)), objects=[f"network:{NET1}"])
 
 
 def test_redis_container(lab_host: HostSnapshot) -> None:
     """Container redis runs a redis image on network moby-counter."""
-    c = require_container(lab_host, "redis")
-    fail_on(image_problem(c, "redis"), run_problem(c))
-    require_on(c, "moby-counter")
+    c = _container(lab_host, "redis", "redis", NET1, alias="redis")
+    net = network_name(lab_host, NET1)
+    _grade_container(c, "redis", STEP_RUN, image_problem(c, "redis"), run_problem(c),
+                     network_problem(c, net, STEP_RUN))
 
 
 def test_app_container(lab_host: HostSnapshot) -> None:
     """Container moby-counter runs the app on network moby-counter, port 80 published."""
-    c = require_container(lab_host, "moby-counter")
-    fail_on(image_problem(c, "moby-counter"), run_problem(c), port_problem(c))
-    require_on(c, "moby-counter")
+    c = _container(lab_host, "moby-counter", "app", NET1)
+    net = network_name(lab_host, NET1)
+    _grade_container(c, "moby-counter", STEP_RUN, image_problem(c, "moby-counter"),
+                     run_problem(c), port_problem(c), network_problem(c, net, STEP_RUN))
+
+
+def _app1(lab_host: HostSnapshot) -> ContainerFacts:
+    return measured_container(lab_host, "moby-counter", "app", network_name(lab_host, NET1))
+
+
+def _app2(lab_host: HostSnapshot) -> ContainerFacts:
+    c = find_container(lab_host, "moby-counter2", "app", network_name(lab_host, NET2))
+    return c or measured_container(lab_host, "moby-counter2", "app")
 
 
 def test_app_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The app's page answers on its published port and /v1/ping says connected."""
-    connected_view(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
+    connected_view(_app1(lab_host), app_reader, docker_ip, lab_host)
 
 
 def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The app holds a pattern: at least 3 whales."""
-    require_pattern(require_container(lab_host, "moby-counter"), app_reader, docker_ip)
+    require_pattern(_app1(lab_host), app_reader, docker_ip)
 
 
 def test_dns_redis(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """From moby-counter, redis resolves through 127.0.0.11 to redis's address."""
-    app = require_container(lab_host, "moby-counter")
-    expected = _address(lab_host, "redis", "moby-counter")
-    with probing("query the DNS of moby-counter"):
+    net = measured_network(lab_host, NET1).name
+    app = _app1(lab_host)
+    redis = measured_container(lab_host, "redis", "redis", net, alias="redis")
+    expected = _address(redis, net)
+    with probing(says("inspect.what_dns", name=app.name)):
         answer = host_probe.dns(app.image_id, netns_target(app), ["redis"])[0]
     if answer.addresses != (expected,):
-        # Several addresses: another container on moby-counter also answers to redis,
+        # Several addresses: another container on the network also answers to redis,
         # and the app may talk to either.
-        raise CheckFailed(
-            f"from moby-counter, redis resolves to {answer}, expected {expected} only "
-            "(redis's address on moby-counter)"
-        )
+        hint = None if answers_to(redis, net, "redis") else says(
+            "inspect.hint.container_rename", name="redis", found=redis.name, step=STEP_RUN)
+        raise CheckFailed(says("inspect.dns_redis_wrong", app=app.name, answer=dns_text(answer),
+                               expected=expected, redis=redis.name, network=net),
+                          objects=[f"container:{app.name}", f"container:{redis.name}"], hint=hint)
 
 
 def test_moby_counter2_network(lab_host: HostSnapshot) -> None:
     """Network moby-counter2 exists: a user-defined bridge."""
-    fail_on(bridge_problem(require_network(lab_host, "moby-counter2")))
+    fail(bridge_problem(require_network(lab_host, NET2)), objects=[f"network:{NET2}"])
 
 
 def test_app2_container(lab_host: HostSnapshot) -> None:
     """Container moby-counter2 runs the app on moby-counter2 only, port 80 on host port 9090."""
-    c = require_container(lab_host, "moby-counter2")
-    binding = published(c)
-    wrong_port = None
-    if binding is not None and binding.host_port != "9090":
-        wrong_port = f"moby-counter2 publishes port 80 on host port {binding.host_port}, expected 9090"
-    others = [n for n in c.network_names if n != "moby-counter2"]
-    extra = f"moby-counter2 is also on {', '.join(others)}: expected moby-counter2 only" if others else None
-    fail_on(image_problem(c, "moby-counter"), run_problem(c), port_problem(c), wrong_port, extra)
-    require_on(c, "moby-counter2")
+    c = _container(lab_host, "moby-counter2", "app", NET2)
+    net2 = network_name(lab_host, NET2)
+    others = [n for n in c.network_names if n != net2]
+    extra = None
+    if others and c.endpoint(net2) is not None:
+        extra = Problem(says("inspect.also_on", name=c.name, others=", ".join(others), network=net2),
+                        says("inspect.hint.network_disconnect", name=c.name, network=others[0],
+                             step=STEP_NET2))
+    _grade_container(c, "moby-counter2", STEP_NET2, image_problem(c, "moby-counter"),
+                     run_problem(c), port_problem(c, "9090"), network_problem(c, net2, STEP_NET2),
+                     extra)
 
 
 def test_alias(lab_host: HostSnapshot) -> None:
     """Container redis2 on moby-counter2 carries the network alias redis."""
-    c = require_container(lab_host, "redis2")
-    require_on(c, "moby-counter2")
-    if not carries_alias(c, "moby-counter2", "redis"):
-        ep = c.endpoint("moby-counter2")
-        aliases = ", ".join(a for a in (ep.aliases if ep else ()) if a != c.id[:12]) or "none"
-        raise CheckFailed(f"redis2 has no alias redis on moby-counter2 (aliases: {aliases})")
+    net2 = network_name(lab_host, NET2)
+    c = _container(lab_host, "redis2", "redis", NET2, alias="redis")
+    fail(network_problem(c, net2, STEP_REDIS2), objects=[f"container:{c.name}"])
+    if not answers_to(c, net2, "redis"):
+        ep = c.endpoint(net2)
+        aliases = ", ".join(a for a in (ep.aliases if ep else ()) if a not in (c.id[:12], c.name))
+        raise CheckFailed(says("inspect.no_alias", name=c.name, network=net2,
+                               found=aliases or says("inspect.none")),
+                          objects=[f"container:{c.name}"],
+                          hint=says("inspect.hint.add_alias", name=c.name, network=net2,
+                                    step=STEP_REDIS2))
+    naming = named_problem(c, "redis2", STEP_REDIS2)
+    if naming is not None:
+        partial(0.5, naming.message, hint=naming.hint)
 
 
 def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """From moby-counter2, redis resolves to redis2's address on moby-counter2."""
-    app2 = require_container(lab_host, "moby-counter2")
-    expected = _address(lab_host, "redis2", "moby-counter2")
-    with probing("query the DNS of moby-counter2"):
+    net2 = measured_network(lab_host, NET2).name
+    app2 = _app2(lab_host)
+    carriers = [c for c in lab_host.on_network(net2) if c.id != app2.id
+                and answers_to(c, net2, "redis")]
+    if not carriers:
+        raise CheckBlocked(says("inspect.blocked_no_alias", network=net2))
+    redis2 = min(carriers, key=lambda c: (c.name != "redis2", not c.running))
+    expected = _address(redis2, net2)
+    with probing(says("inspect.what_dns", name=app2.name)):
         answer = host_probe.dns(app2.image_id, netns_target(app2), ["redis"])[0]
-    own = {ep.ip for c in lab_host.on_network("moby-counter2") for ep in c.endpoints
-           if ep.network == "moby-counter2"}
+    own = {ep.ip for c in lab_host.on_network(net2) for ep in c.endpoints if ep.network == net2}
     strangers = [a for a in answer.addresses if a not in own]
     if expected not in answer.addresses or strangers:
-        raise CheckFailed(
-            f"from moby-counter2, redis resolves to {answer}, expected {expected} "
-            "(redis2's address on moby-counter2)"
-        )
+        raise CheckFailed(says("inspect.dns_alias_wrong", app=app2.name, answer=dns_text(answer),
+                               expected=expected, redis=redis2.name, network=net2),
+                          objects=[f"container:{app2.name}", f"container:{redis2.name}"])
 
 
 def test_isolation(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """moby-counter2 cannot reach redis on moby-counter by IP; the two subnets differ."""
-    net1 = require_network(lab_host, "moby-counter")
-    net2 = require_network(lab_host, "moby-counter2")
+    net1 = measured_network(lab_host, NET1)
+    net2 = measured_network(lab_host, NET2)
     nets1 = [ipaddress.ip_network(s, strict=False) for s in net1.subnets]
     nets2 = [ipaddress.ip_network(s, strict=False) for s in net2.subnets]
     overlap = [f"{a} / {b}" for a in nets1 for b in nets2 if a.overlaps(b)]
     if overlap or not nets1 or not nets2:
-        raise CheckFailed(f"the subnets of moby-counter and moby-counter2 overlap: {overlap or 'unknown'}")
-    redis_ip = _address(lab_host, "redis", "moby-counter")
-    app1 = require_container(lab_host, "moby-counter")
-    app2 = require_container(lab_host, "moby-counter2")
-    with probing("test reachability"):
+        raise CheckFailed(says("inspect.subnets_overlap", net1=net1.name, net2=net2.name,
+                               found=", ".join(overlap) or "?"),
+                          objects=[f"network:{net1.name}", f"network:{net2.name}"])
+    redis = measured_container(lab_host, "redis", "redis", net1.name, alias="redis")
+    redis_ip = _address(redis, net1.name)
+    app1 = _app1(lab_host)
+    app2 = _app2(lab_host)
+    with probing(says("inspect.what_reach")):
         # A control from its own network first: a redis that does not answer proves nothing.
         # ping, as the handout does (docker exec moby-counter ping -c 3 redis).
         if not host_probe.pings(app1.image_id, netns_target(app1), [redis_ip])[0]:
-            raise CheckBlocked(
-                f"cannot test isolation: redis ({redis_ip}) does not answer a ping "
-                "even from moby-counter"
-            )
+            raise CheckBlocked(says("inspect.isolation_no_control", redis=redis.name, ip=redis_ip,
+                                    app=app1.name))
         reached = host_probe.pings(app2.image_id, netns_target(app2), [redis_ip])[0]
     if reached:
-        raise CheckFailed(
-            f"moby-counter2 reaches redis on moby-counter ({redis_ip}): the networks are "
-            f"not isolated (moby-counter2 is on {', '.join(app2.network_names)})"
-        )
+        on_net1 = app2.endpoint(net1.name) is not None
+        raise CheckFailed(says("inspect.not_isolated", app=app2.name, redis=redis.name, ip=redis_ip,
+                               network=net1.name, networks=", ".join(app2.network_names)),
+                          objects=[f"network:{net1.name}", f"network:{net2.name}"],
+                          hint=says("inspect.hint.network_disconnect", name=app2.name,
+                                    network=net1.name, step=STEP_NET2) if on_net1 else None)
 
 
 def test_app2_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The second app moby-counter2 answers and says connected."""
-    connected_view(require_container(lab_host, "moby-counter2"), app_reader, docker_ip)
+    connected_view(_app2(lab_host), app_reader, docker_ip, lab_host)

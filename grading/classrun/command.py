@@ -1,0 +1,265 @@
+"""``mobygrade class`` and ``mobygrade gradebook``: argument handling and the files they write.
+
+    mobygrade class ROSTER --checkpoint C --out DIR [--jobs N] [--resume] [--shard K/N]
+                    [--timeout S] [--assignment NAME] [SUITE OPTIONS...]
+    mobygrade gradebook DIR... --out DIR [--assignment NAME] [--lang fr|en]
+
+Any other option is passed to every host's ``mobygrade inspect`` run (``--lang``,
+``--rubric``, ``--grade-min``, ``--app-reads``, ``-k`` ...). Bad input (roster,
+shard, contexts, cert paths, output directory, options) is one line and exit 4,
+before any host is graded. Exit status: :func:`grading.classrun.gradebook.exit_status`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grading import argv
+from grading.classrun import gradebook, roster, scheduler, shard, store
+from grading.classrun.index import Entry, render_index
+from grading.classrun.outcome import Outcome
+from grading.context import LANGS, PARTS
+from grading.options import default_lang
+
+DEFAULT_TIMEOUT_S = 300.0
+MAX_DEFAULT_JOBS = 16
+NOT_RUN = "not run: the class run stopped before this host (--resume grades it)"
+NOT_IN_SHARDS = "not run: no merged directory holds this host (its shard is missing)"
+# Options the class run sets itself for every host: never passed through.
+OWN = ("--grade-report", "--lab-mode", "--checkpoint")
+
+
+class ClassUsageError(ValueError):
+    """One line; exit 4."""
+
+
+@dataclass
+class ClassArgs:
+    roster: Path
+    checkpoint: str
+    out: Path
+    jobs: int
+    resume: bool = False
+    shard: tuple[int, int] | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    assignment: str = ""
+    options: list[str] = field(default_factory=list)
+
+
+def default_jobs(hosts: int) -> int:
+    """Grading waits on engines and networks far more than on the CPU: 4 per CPU, at most 16."""
+    return max(1, min(hosts, MAX_DEFAULT_JOBS, 4 * (os.cpu_count() or 1)))
+
+
+def _take(args: list[str], index: int, name: str) -> tuple[str, int]:
+    arg = args[index]
+    if arg.startswith(name + "="):
+        return arg[len(name) + 1:], index + 1
+    if index + 1 >= len(args):
+        raise ClassUsageError(f"{name} needs a value")
+    return args[index + 1], index + 2
+
+
+def parse_class_args(args: Sequence[str]) -> ClassArgs:
+    rest = list(args)
+    if not rest or rest[0].startswith("-"):
+        raise ClassUsageError("usage: mobygrade class ROSTER --checkpoint C --out DIR [--jobs N] "
+                              "[--resume] [--shard K/N] [--timeout S] [SUITE OPTIONS...]")
+    values: dict[str, str] = {}
+    flags: set[str] = set()
+    options: list[str] = []
+    index = 1
+    names = ("--checkpoint", "--out", "--jobs", "--shard", "--timeout", "--assignment")
+    while index < len(rest):
+        arg = rest[index]
+        name = next((n for n in names if arg == n or arg.startswith(n + "=")), None)
+        if name is not None:
+            if name in values:
+                raise ClassUsageError(f"{name} given twice: give it once")
+            values[name], index = _take(rest, index, name)
+            continue
+        if arg == "--resume":
+            flags.add(arg)
+            index += 1
+            continue
+        own = next((n for n in OWN if arg == n or arg.startswith(n + "=")), None)
+        if own is not None:
+            raise ClassUsageError(f"{own} is set by mobygrade class for every host "
+                                  "(its reports are DIR/students/<student>.json and .html)")
+        options.append(arg)
+        index += 1
+    for needed in ("--checkpoint", "--out"):
+        if needed not in values:
+            raise ClassUsageError(f"mobygrade class needs {needed}")
+    if values["--checkpoint"] not in PARTS:
+        raise ClassUsageError(f"--checkpoint {values['--checkpoint']!r}: use one of "
+                              f"{', '.join(PARTS)}")
+    jobs = 0
+    if "--jobs" in values:
+        if not values["--jobs"].isdigit() or int(values["--jobs"]) < 1:
+            raise ClassUsageError(f"--jobs {values['--jobs']!r}: give a whole number ≥ 1")
+        jobs = int(values["--jobs"])
+    timeout = DEFAULT_TIMEOUT_S
+    if "--timeout" in values:
+        try:
+            timeout = float(values["--timeout"])
+        except ValueError:
+            timeout = -1
+        if not 0 < timeout < 86400:
+            raise ClassUsageError(f"--timeout {values['--timeout']!r}: give seconds, > 0")
+    try:
+        parsed_shard = shard.parse_shard(values["--shard"]) if "--shard" in values else None
+    except shard.ShardError as exc:
+        raise ClassUsageError(str(exc)) from None
+    langs = argv.values(options, "--lang")
+    if langs and langs[-1].strip().lower() not in LANGS:
+        raise ClassUsageError(f"--lang {langs[-1]!r}: use one of {', '.join(LANGS)}")
+    return ClassArgs(Path(rest[0]), values["--checkpoint"], Path(values["--out"]), jobs,
+                     "--resume" in flags, parsed_shard, timeout,
+                     values.get("--assignment", ""), options)
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def page_lang(options: Sequence[str], reports: Sequence[Mapping[str, object]],
+              env: Mapping[str, str]) -> str:
+    given = argv.values(options, "--lang")
+    if given and given[-1].strip().lower() in LANGS:
+        return given[-1].strip().lower()
+    for report in reports:
+        if report.get("lang") in LANGS:
+            return str(report["lang"])
+    return default_lang(env)
+
+
+def publish(out: Path, info: store.ClassInfo, students: Sequence[roster.Student], *,
+            assignment: str = "", missing_reason: str = NOT_RUN) -> list[gradebook.Row]:
+    """Write the gradebooks and index.html of ``students`` from what ``out`` holds."""
+    rows: list[gradebook.Row] = []
+    entries: list[Entry] = []
+    reports = []
+    for s in students:
+        outcome = store.read_outcome(out, s.student) or Outcome(s.student, "not graded",
+                                                               missing_reason)
+        report = store.read_report(out, s.student)
+        if report is not None:
+            reports.append(report)
+        paths = store.report_paths(out, s.student)
+        row = gradebook.Row(s, outcome)
+        rows.append(row)
+        entries.append(Entry(row, report, paths["html"].exists(), paths["json"].exists()))
+    lab = next((str(r["lab"]) for r in reports if r.get("lab")), "docker-3-reseaux-volumes")
+    item = assignment or f"mobygrade {info.checkpoint}"
+    files = {
+        "gradebook.csv": gradebook.gradebook_csv(rows),
+        "gradebook-moodle.csv": gradebook.moodle_csv(rows, item),
+        "gradebook-canvas.csv": gradebook.canvas_csv(rows, item),
+        "index.html": render_index(entries, lab=lab, checkpoint=info.checkpoint,
+                                   lang=page_lang(info.options, reports, os.environ)),
+    }
+    for name, text in files.items():
+        tmp = out / f".{name}.tmp"
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, out / name)
+    return rows
+
+
+def summary(out: Path, rows: Sequence[gradebook.Row], interrupted: bool) -> str:
+    found = gradebook.counts(rows)
+    lines = [f"mobygrade: {len(rows)} host(s): {found['graded']} graded, "
+             f"{found['incomplete']} incomplete, {found['not graded']} not graded"
+             + (" (interrupted: --resume grades the rest)" if interrupted else "")]
+    for row in rows:
+        if row.outcome.status == "not graded":
+            lines.append(f"mobygrade:   {row.student.student}: not graded: {row.outcome.reason}")
+    lines += [f"mobygrade: {name}: {(out / name).resolve()}" for name in store.OUTPUTS]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+def run_class(args: Sequence[str]) -> int:
+    try:
+        parsed = parse_class_args(args)
+        students = roster.read_roster(parsed.roster)
+        roster.check_hosts(students, os.environ)
+        info = store.ClassInfo(roster.fingerprint(students), parsed.checkpoint,
+                               f"{parsed.shard[0]}/{parsed.shard[1]}" if parsed.shard else None,
+                               list(parsed.options))
+        store.prepare(parsed.out, students, info, resume=parsed.resume)
+    except (ClassUsageError, roster.RosterError, store.StoreError) as exc:
+        print(f"mobygrade: {exc}", file=sys.stderr)
+        return scheduler.USAGE_EXIT
+    out = parsed.out
+    selected = (shard.select(students, [s.student for s in students], *parsed.shard)
+                if parsed.shard else list(students))
+    todo = [s for s in selected
+            if not (parsed.resume and store.read_outcome(out, s.student) is not None)]
+    jobs = []
+    for s in todo:
+        store.forget(out, s.student)
+        paths = store.report_paths(out, s.student)
+        jobs.append(scheduler.Job(
+            s.student,
+            scheduler.inspect_args(parsed.checkpoint, paths["json"], paths["html"],
+                                   parsed.options),
+            scheduler.child_env(roster.student_env(s, os.environ)), paths["json"], paths["log"]))
+    stream = sys.stderr if sys.stderr.isatty() else None
+    scheduler.preload()
+    result = scheduler.run_jobs(
+        jobs, max_jobs=parsed.jobs or default_jobs(len(jobs)), timeout_s=parsed.timeout,
+        on_done=lambda outcome: store.write_outcome(out, outcome),
+        progress=scheduler.Progress(len(jobs), stream))
+    if result.usage_error:
+        for s in todo:
+            store.forget(out, s.student)
+        print(f"mobygrade: {result.usage_error}", file=sys.stderr)
+        return scheduler.USAGE_EXIT
+    rows = publish(out, info, selected, assignment=parsed.assignment)
+    print(summary(out, rows, result.interrupted), end="", flush=True)
+    return gradebook.exit_status(rows, result.interrupted)
+
+
+def run_gradebook(args: Sequence[str]) -> int:
+    rest = list(args)
+    sources: list[Path] = []
+    values: dict[str, str] = {}
+    index = 0
+    try:
+        while index < len(rest):
+            arg = rest[index]
+            name = next((n for n in ("--out", "--assignment", "--lang")
+                         if arg == n or arg.startswith(n + "=")), None)
+            if name is not None:
+                values[name], index = _take(rest, index, name)
+            elif arg.startswith("-"):
+                raise ClassUsageError(f"unknown option {arg} (mobygrade gradebook DIR... --out DIR"
+                                      " [--assignment NAME] [--lang fr|en])")
+            else:
+                sources.append(Path(arg))
+                index += 1
+        if "--out" not in values:
+            raise ClassUsageError("mobygrade gradebook needs --out DIR")
+        if not sources:
+            raise ClassUsageError("mobygrade gradebook needs the class directories to merge")
+        lang = values.get("--lang")
+        if lang is not None and lang not in LANGS:
+            raise ClassUsageError(f"--lang {lang!r}: use one of {', '.join(LANGS)}")
+        info, students = store.merge(sources, Path(values["--out"]))
+    except (ClassUsageError, store.StoreError) as exc:
+        print(f"mobygrade: {exc}", file=sys.stderr)
+        return scheduler.USAGE_EXIT
+    out = Path(values["--out"])
+    if lang:
+        info = store.ClassInfo(info.roster, info.checkpoint, None, [*info.options, f"--lang={lang}"])
+    rows = publish(out, info, students, assignment=values.get("--assignment", ""),
+                   missing_reason=NOT_IN_SHARDS)
+    print(summary(out, rows, False), end="", flush=True)
+    return gradebook.exit_status(rows)
