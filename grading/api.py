@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from grading import context
-from grading.messages import Message, says
+from grading.messages import Message, Text, joined, says
 
-__all__ = ["CheckBlocked", "CheckFailed", "Message", "PartialCredit", "expect", "partial", "says"]
+__all__ = [
+    "CheckBlocked", "CheckFailed", "Message", "PartialCredit", "Text", "expect", "joined",
+    "partial", "says",
+]
 
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned
 STATUS_KEY = "mobygrade.status"  # forced status: "failed" for a CheckFailed raised in setup
@@ -34,9 +37,6 @@ RUN_INFO_PROP = "mobygrade.run_info"  # dict: this process's run info, for the r
 # Fixtures add what they know about the run to the report header with
 # ``grading.context.record(config, images={...}, engine_version="20.10.24")``.
 RUN_INFO_KEY = context.RUN_INFO_KEY
-
-
-Text = str | Message  # a sentence of the catalog (grading.messages.says) or plain data
 
 
 class CheckFailed(AssertionError):

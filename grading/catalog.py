@@ -28,9 +28,14 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    lab_step: str = ""
+    lab_step: str = ""  # the handout's section and sentence, quoted as written (in French)
     title: Mapping[str, str] = field(default_factory=dict)
     hint: Mapping[str, str] = field(default_factory=dict)
+    # lab_step = { fr, en }: words of the suite's own around the quotation, per language
+    lab_step_texts: Mapping[str, str] = field(default_factory=dict)
+
+    def step(self, lang: str) -> str:
+        return self.lab_step_texts.get(lang) or self.lab_step
 
     def gaps(self) -> list[str]:
         """What is missing: ``lab_step``, ``title.fr``, ``hint.en``..."""
@@ -64,7 +69,7 @@ class Catalog:
         other = "en" if lang == "fr" else "fr"
         title = entry.title.get(lang) or entry.title.get(other) or check_id
         hint = entry.hint.get(lang) or entry.hint.get(other) or ""
-        return CheckText(title=title, hint=hint, lab_step=entry.lab_step)
+        return CheckText(title=title, hint=hint, lab_step=entry.step(lang))
 
 
 def _texts(value: object, where: str, key: str) -> dict[str, str]:
@@ -93,10 +98,18 @@ def parse_catalog(text: str, mode: str, source: str) -> dict[tuple[str, str], Ca
         if unknown:
             raise CatalogError(f"{where} unknown key {unknown[0]!r}; use {', '.join(_KEYS)}")
         lab_step = raw.get("lab_step", "")
+        steps: dict[str, str] = {}
+        if isinstance(lab_step, dict):
+            steps = _texts(lab_step, where, "lab_step")
+            missing = [lang for lang in LANGS if not steps.get(lang, "").strip()]
+            if missing:
+                raise CatalogError(f"{where} lab_step has no {' or '.join(missing)} text")
+            lab_step = steps["fr"]
         if not isinstance(lab_step, str):
-            raise CatalogError(f"{where} lab_step must be a string")
+            raise CatalogError(f"{where} lab_step must be a string or {{ fr = \"...\", en = \"...\" }}")
         entries[(mode, check_id)] = CatalogEntry(
             lab_step=lab_step,
+            lab_step_texts=steps,
             title=_texts(raw.get("title", {}), where, "title"),
             hint=_texts(raw.get("hint", {}), where, "hint"),
         )

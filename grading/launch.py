@@ -15,7 +15,7 @@ from typing import TextIO
 
 import pytest
 
-from grading import argv, suite
+from grading import argv, i18n, suite
 from grading.options import ReportSpec
 
 
@@ -24,6 +24,7 @@ class ReportPaths:
 
     def __init__(self) -> None:
         self.reports: tuple[ReportSpec, ...] = ()
+        self.lang = "fr"  # the run's language (--lang, grading_lang, the locale)
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self, config: pytest.Config) -> None:
@@ -32,6 +33,7 @@ class ReportPaths:
         state = config.stash.get(state_key, None)
         if state is not None:
             self.reports = state.opts.reports
+            self.lang = state.opts.lang
 
 
 def pytest_arguments(found: suite.Suite, mode: str, args: Sequence[str]) -> list[str]:
@@ -55,5 +57,7 @@ def run(mode: str, args: Sequence[str], out: TextIO | None = None) -> int:
     status = int(pytest.main(pytest_arguments(found, mode, args), plugins=[paths]))
     for report in paths.reports:
         if report.path.exists():
-            print(f"mobygrade: {report.fmt} report: {report.path.resolve()}", file=out, flush=True)
+            line = i18n.text("report_written", paths.lang, fmt=report.fmt,
+                             path=report.path.resolve())
+            print(f"mobygrade: {line}", file=out, flush=True)
     return status

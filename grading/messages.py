@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from grading.context import LANGS
 
 FILE = "messages.toml"
+DEFAULT_DIR = Path(__file__).with_name("catalog")
 
 
 class MessagesError(ValueError):
@@ -41,7 +42,11 @@ class Message:
     params: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:  # only where no language is known (a debugger, a log)
-        return format_message(self, "en", {})
+        return format_message(self, "en", default_messages())
+
+    def text(self, lang: str) -> str:
+        """This sentence in ``lang`` from the suite's own catalog (no run at hand)."""
+        return format_message(self, lang, default_messages())
 
 
 def says(key: str, **params: object) -> Message:
@@ -49,13 +54,30 @@ def says(key: str, **params: object) -> Message:
     return Message(key, tuple(sorted(params.items())))
 
 
+JOINED = "(joined)"  # not a catalog key: sentences shown one after the other
+
+
+def joined(parts: Iterable[object], sep: str = "; ") -> Message:
+    """Several sentences (or data) shown in the run's language, ``sep`` between them."""
+    return Message(JOINED, (("parts", tuple(parts)), ("sep", sep)))
+
+
 Texts = Mapping[str, Mapping[str, str]]  # key -> lang -> template
+Text = str | Message  # a sentence of the catalog, or plain data shown as it is
 
 
 def format_message(value: object, lang: str, texts: Texts) -> str:
     """``value`` in ``lang``: a Message through its template (its Message values too)."""
     if not isinstance(value, Message):
         return str(value)
+    if value.key == JOINED:
+        values = dict(value.params)
+        parts = values.get("parts")
+        items = parts if isinstance(parts, tuple) else ()
+        sep = str(values.get("sep", "; "))
+        if lang == "fr" and sep.startswith((";", ":")):
+            sep = " " + sep  # French puts a space before ; and :
+        return sep.join(format_message(p, lang, texts) for p in items)
     template = (texts.get(value.key) or {}).get(lang)
     params = {name: format_message(v, lang, texts) for name, v in value.params}
     if template is None:  # an unknown key: never hide what was meant
@@ -65,6 +87,19 @@ def format_message(value: object, lang: str, texts: Texts) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return f"{template} {params}"
+
+
+_DEFAULT: dict[str, dict[str, str]] = {}
+
+
+def default_messages() -> Texts:
+    """The suite's own sentences (``grading/catalog/messages.toml``), read once."""
+    if not _DEFAULT:
+        try:
+            _DEFAULT.update(load_messages(DEFAULT_DIR))
+        except MessagesError:
+            pass  # a run reports it as a usage error; here only English text is wanted
+    return _DEFAULT
 
 
 def parse_messages(text: str, source: str) -> dict[str, dict[str, str]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from grading import api, context
+from grading import api, context, i18n
 from grading.catalog import Catalog, CatalogError, load_catalog
 from grading.checkid import parse_nodeid
 from grading.discover import KnownChecks, scan
@@ -126,7 +126,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     for prereq in state.rubric.requires(ref.mode, ref.id):
         if state.finished.get((ref.mode, prereq)) is False:
             item.stash[_blocked_key] = prereq
-            pytest.skip(f"blocked by {prereq}")
+            pytest.skip(i18n.text("blocked_by", state.opts.lang, id=prereq))
 
 
 def assertion_message(text: str) -> str:
@@ -151,7 +151,9 @@ def _describe(item: pytest.Item, call: pytest.CallInfo[None],
     if isinstance(exc, (pytest.skip.Exception, pytest.xfail.Exception)):
         blocked = item.stash.get(_blocked_key, None)
         if blocked and call.when == "setup":
-            return "blocked", 0.0, f"blocked by {blocked}"
+            state = item.config.stash.get(state_key, None)
+            lang = state.opts.lang if state is not None else "fr"
+            return "blocked", 0.0, i18n.text("blocked_by", lang, id=blocked)
         return "skipped", 0.0, str(getattr(exc, "msg", exc))
     if call.when == "call" and isinstance(exc, (AssertionError, pytest.fail.Exception)):
         return "failed", 0.0, assertion_message(str(exc))

@@ -55,7 +55,9 @@ class Suite:
         self.report = report
         argv = [
             sys.executable, "-m", "pytest", "-p", "selftest.faults", "--lab-images=local",
-            "--grade-report", f"json:{report}", "-q", "-p", "no:randomly", *args,
+            "--grade-report", f"json:{report}", "-q", "-p", "no:randomly",
+            # the self-tests read English messages unless they ask for French
+            *(() if any(a.startswith("--lang") for a in args) else ("--lang=en",)), *args,
         ]
         full_env = {**os.environ, **(env or {})}
         full_env.pop("PYTEST_ADDOPTS", None)

@@ -34,14 +34,14 @@ def test_host_address(url: str, expected: str) -> None:
     ],
 )
 def test_explain_unix_socket_faults_name_cause_and_fix(exc: BaseException, words: list[str]) -> None:
-    line = explain("unix:///tmp/x.sock", exc)
+    line = str(explain("unix:///tmp/x.sock", exc))
     assert "\n" not in line
     for word in words:
         assert word in line
 
 
 def test_explain_tcp_names_docker_host() -> None:
-    line = explain("tcp://127.0.0.1:1", ConnectionRefusedError(111, "Connection refused"))
+    line = str(explain("tcp://127.0.0.1:1", ConnectionRefusedError(111, "Connection refused")))
     assert "tcp://127.0.0.1:1" in line and "DOCKER_HOST" in line and "\n" not in line
 
 

@@ -38,12 +38,13 @@ class Run:
         return [line for line in self.output.splitlines() if line.startswith("mobygrade:")]
 
 
-def run_suite(docker_host: str, *args: str, prefix: tuple[str, ...] = ()) -> Run:
+def run_suite(docker_host: str, *args: str, prefix: tuple[str, ...] = (), lang: str = "en") -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKER_")}
     env.update(DOCKER_HOST=docker_host, NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
     started = time.monotonic()
     done = subprocess.run(
-        [*prefix, sys.executable, "-m", "pytest", "tests", "-p", "no:cacheprovider", *args],
+        [*prefix, sys.executable, "-m", "pytest", "tests", "-p", "no:cacheprovider",
+         f"--lang={lang}", *args],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
     )
     return Run(done.returncode, done.stdout + done.stderr, time.monotonic() - started)
@@ -75,6 +76,16 @@ def short_dir() -> Iterator[Path]:
 def test_missing_socket(short_dir: Path) -> None:
     run = run_suite(f"unix://{short_dir}/docker.sock")
     assert_one_clear_line(run, f"{short_dir}/docker.sock", "does not exist", "dockerd", "DOCKER_HOST")
+
+
+def test_missing_socket_in_french(short_dir: Path) -> None:
+    """The line is in the run's language (the catalog's sentence), French by default."""
+    from selftest.language import foreign_words
+
+    run = run_suite(f"unix://{short_dir}/docker.sock", lang="fr")
+    assert_one_clear_line(run, f"{short_dir}/docker.sock", "n'existe pas", "dockerd",
+                          "DOCKER_HOST")
+    assert foreign_words(run.mobygrade_lines[0], "fr") == []
 
 
 def test_socket_nobody_listens_on(short_dir: Path) -> None:
@@ -135,7 +146,7 @@ def test_tcp_faults_are_explained_without_the_urllib3_chain(
 ) -> None:
     from fixtures.engine import explain
 
-    line = explain("tcp://lab-vm:2375", exc)
+    line = str(explain("tcp://lab-vm:2375", exc))
     assert "\n" not in line and "HTTPConnectionPool" not in line
     for word in words:
         assert word in line

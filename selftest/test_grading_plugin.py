@@ -308,6 +308,10 @@ BAD_INPUTS = [
     ({}, ["--grade-min", "lots"], "--grade-min", "not a number of points"),
     ({"catalog/provision.toml": '["networks.alias"]\ntitle = "x"\n'}, [], "catalog",
      "title must be"),
+    ({"catalog/messages.toml": '["provision.x"]\nfr = "aucun réseau {name}"\n'}, [],
+     "messages", '["provision.x"] has no en text'),
+    ({"catalog/messages.toml": '["provision.x"]\nfr = "aucun {name}"\nen = "no {who}"\n'}, [],
+     "messages", "fr and en use different values"),
 ]
 
 
@@ -335,6 +339,50 @@ def test_bad_input_in_a_real_process_has_no_traceback(suite: pytest.Pytester) ->
     )
     assert [line for line in result.errlines if line.strip()] == [expected]
     assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
+
+
+def test_a_message_missing_a_language_in_a_real_process_is_exit_4_naming_it(
+        suite: pytest.Pytester) -> None:
+    """Bad input of issue 10: a catalog sentence without English stops the run before it starts."""
+    (suite.path / "catalog" / "messages.toml").write_text(
+        '["provision.network_missing"]\nfr = "aucun réseau nommé {name}"\n', encoding="utf-8")
+    result = suite.runpytest_subprocess("--grade-report", "json:grade.json")
+    assert result.ret == 4
+    errors = [line for line in result.errlines if line.strip()]
+    expected = (f"ERROR: messages {suite.path / 'catalog' / 'messages.toml'}: "
+                '["provision.network_missing"] has no en text')
+    assert errors == [expected], errors
+    assert "Traceback" not in result.stdout.str() and not (suite.path / "grade.json").exists()
+    assert not ran(suite)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "aucun réseau nommé moby-counter2"),
+                                              ("en", "no network named moby-counter2")])
+def test_a_catalog_sentence_is_shown_in_the_run_language(
+        suite: pytest.Pytester, lang: str, shown: str) -> None:
+    """A check's says(...) message, a fact and a drift note: in the summary and the JSON report."""
+    from selftest.language import leaks_in
+
+    (suite.path / "catalog" / "messages.toml").write_text(
+        '["provision.network_missing"]\n'
+        'fr = "aucun réseau nommé {name}"\nen = "no network named {name}"\n'
+        '["provision.fact"]\nfr = "le moteur répond en {ms} ms"\nen = "the engine answers in {ms} ms"\n',
+        encoding="utf-8")
+    body = ("    request.node.user_properties.append((FACT_KEY, says('provision.fact', ms=3)))\n"
+            "    raise CheckFailed(says('provision.network_missing', name='moby-counter2'))\n")
+    suite.makepyfile(**{"tests/provision/test_networks": HEADER.replace(
+        "partial", "partial, says") + "\n\n".join(
+        f"def test_{name}(request):\n" + (body if name == "moby_counter2_network" else "    pass\n")
+        for name in ORDER)})
+    result = suite.runpytest(f"--lang={lang}", "--grade-report", "json:grade.json")
+    out = result.stdout.str()
+    assert shown in out, out
+    report = (suite.path / "grade.json").read_text(encoding="utf-8")
+    assert shown in report
+    assert ("3 ms" in out) and ("répond" in out) == (lang == "fr"), out
+    said = [text for check in json.loads(report)["checks"]
+            for text in [check["message"], *check["facts"]]]  # this fake catalog's titles are French
+    assert leaks_in([("said", "\n".join(said))], lang) == []
 
 
 def test_help_works_with_a_broken_rubric(suite: pytest.Pytester) -> None:
@@ -716,3 +764,58 @@ def test_a_complete_run_is_not_incomplete(suite: pytest.Pytester) -> None:
     assert "Incomplete" not in str(reports["markdown"])
     assert "Incomplete" not in reports["gradescope"]["output"]  # type: ignore[index]
     assert not any("Incomplete" in line for line in summary(result))
+
+
+# --- every word of the summary and the reports in the run's language --------------------
+
+SENTENCES = '''
+["provision.network_missing"]
+fr = "attendu : un réseau nommé {name} ; trouvé : aucun"
+en = "expected a network named {name}, found none"
+["provision.alias_missing"]
+fr = "redis2 n'a pas l'alias {alias}"
+en = "redis2 has no alias {alias}"
+["provision.no_volume"]
+fr = "{image} ne déclare pas VOLUME /data"
+en = "{image} declares no VOLUME /data"
+["provision.engine"]
+fr = "le moteur répond en {ms} ms"
+en = "the engine answers in {ms} ms"
+'''
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_failed_blocked_partial_and_partial_selection_read_in_the_run_language(
+        suite: pytest.Pytester, lang: str) -> None:
+    """The summary's words around the catalog's (expected/found, blocked by, Info, drift,
+    partial selection, incomplete), in the terminal, the JSON and the Markdown reports."""
+    from selftest.language import leaks_in
+
+    (suite.path / "catalog" / "messages.toml").write_text(SENTENCES, encoding="utf-8")
+    quoted = re.sub(r'lab_step = "Réseaux · étape (\w+)"',  # the handout's words, quoted
+                    r'lab_step = "Réseaux · « étape \1 »"', CATALOG)
+    (suite.path / "catalog" / "provision.toml").write_text(quoted, encoding="utf-8")
+    bodies = {
+        "moby_counter2_network": "raise CheckFailed(says('provision.network_missing', "
+                                 "name='moby-counter2'))",
+        "alias": "pass",
+        "dns_alias": "pass",
+        "app_connected": "request.node.user_properties.append((FACT_KEY, says('provision.engine', "
+                         "ms=3)))\n    partial(0.5, says('provision.alias_missing', alias='redis'))",
+        "bridge_info": "request.node.user_properties.append((DRIFT_KEY, says("
+                       "'provision.no_volume', image='redis:8')))\n    pass",
+    }
+    suite.makepyfile(**{"tests/provision/test_networks": HEADER.replace(
+        "partial", "partial, says") + "\n\n".join(
+        f"def test_{name}(request):\n    {body}\n" for name, body in bodies.items())})
+    result = suite.runpytest(f"--lang={lang}", "-k", "not dns_alias",
+                             "--grade-report", "json:grade.json",
+                             "--grade-report", "markdown:grade.md")
+    assert result.ret == 1, result.stdout.str()
+    out = result.stdout.str()
+    assert ("sélection partielle" if lang == "fr" else "partial selection") in out
+    assert ("bloqué par" if lang == "fr" else "blocked by") in out
+    texts = [("output", out),
+             ("grade.json", (suite.path / "grade.json").read_text(encoding="utf-8")),
+             ("grade.md", (suite.path / "grade.md").read_text(encoding="utf-8"))]
+    assert leaks_in(texts, lang) == []

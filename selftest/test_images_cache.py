@@ -86,7 +86,8 @@ def test_auto_falls_back_to_local_and_says_why(
     images = ensure_images(docker_client, "auto", lambda line: None)
     assert images.source == "local"
     assert (images.redis, images.app) == (LOCAL_TAGS["redis"], LOCAL_TAGS["moby-counter"])
-    assert UNPULLABLE in images.reason and "cannot be pulled" in images.reason
+    reason = str(images.reason)
+    assert UNPULLABLE in reason and "cannot be pulled" in reason
 
 
 def run_session(tmp_path: Path, *args: str, hub_redis: str | None = None

@@ -283,7 +283,7 @@ def test_look_nothing_listening() -> None:
 
 def test_prune_drift_from_engine_23() -> None:
     assert prune_drift("20.10.24+dfsg1", (1, 41)) is None
-    note = prune_drift("26.1.5", (1, 45)) or ""
+    note = str(prune_drift("26.1.5", (1, 45)) or "")
     assert "docker volume prune --all" in note and "26.1.5" in note
     assert prune_drift("?", (0, 0)) is None
 

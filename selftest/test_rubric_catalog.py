@@ -105,3 +105,13 @@ def test_a_message_is_shown_in_the_run_language_with_nested_sentences() -> None:
     assert format_message(message, "fr", texts) == "échec : redis arrêté"
     assert format_message(message, "en", texts) == "failed: redis stopped"
     assert format_message("plain data", "fr", texts) == "plain data"
+
+
+def test_joined_sentences_are_each_in_the_run_language() -> None:
+    from grading.messages import format_message, joined, says
+
+    texts = {"inner": {"fr": "{name} arrêté", "en": "{name} stopped"}}
+    message = joined([says("inner", name="redis"), "data", says("inner", name="redis2")])
+    assert format_message(message, "fr", texts) == "redis arrêté ; data ; redis2 arrêté"
+    assert format_message(message, "en", texts) == "redis stopped; data; redis2 stopped"
+    assert format_message(joined([]), "en", texts) == ""

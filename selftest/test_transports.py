@@ -202,12 +202,12 @@ def test_cert_path_missing_a_file_is_one_line(tmp_path: Path, absent: str) -> No
 def test_permission_denied_and_missing_paramiko_are_one_line() -> None:
     unix = Endpoint(url="unix:///run/x/docker.sock", transport="unix")
     denied = PermissionError(13, "Permission denied")
-    line = explain_failure(unix, denied)
+    line = str(explain_failure(unix, denied))
     assert_words(line, "permission denied", "/run/x/docker.sock", "docker group")
     ssh = Endpoint(url="ssh://student@vm", transport="ssh")
     for exc in (docker.errors.DockerException("Install paramiko package to enable ssh:// support"),
                 NameError("name 'SSHHTTPAdapter' is not defined")):
-        line = explain_failure(ssh, exc)
+        line = str(explain_failure(ssh, exc))
         assert_words(line, "paramiko", "pip install 'docker[ssh]'")
         assert "\n" not in line
 
@@ -228,7 +228,7 @@ def test_permission_denied_and_missing_paramiko_are_one_line() -> None:
 )
 def test_ssh_stderr_is_explained(stderr: str, code: int, words: list[str]) -> None:
     endpoint = Endpoint(url="ssh://root@vm:2222", transport="ssh")
-    line = explain_failure(endpoint, ConnectionError(SshCommandError(stderr, code)))
+    line = str(explain_failure(endpoint, ConnectionError(SshCommandError(stderr, code))))
     assert "\n" not in line
     assert_words(line, *words)
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import pytest
 
 from fixtures.provision.cleanup import CleanupLab, Pruned, prunes_named_volumes
-from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed
+from grading.api import DRIFT_KEY, FACT_KEY, CheckFailed, Text, joined, says
 
 
-def _compare(what: str, pruned: Pruned) -> str:
+def _compare(what: str, pruned: Pruned) -> Text:
     if pruned.exact:
         return ""
     missing = sorted(pruned.expected - pruned.deleted)
     extra = sorted(pruned.deleted - pruned.expected)
-    return f"{what}: not removed {missing or '-'}, removed unexpectedly {extra or '-'}"
+    return says("provision.prune_compare", what=what, missing=str(missing or "-"),
+                extra=str(extra or "-"))
 
 
 def test_prune_scoped(cleanup_lab: CleanupLab, request: pytest.FixtureRequest) -> None:
@@ -25,30 +26,12 @@ def test_prune_scoped(cleanup_lab: CleanupLab, request: pytest.FixtureRequest) -
     report = cleanup_lab.report()
     notes = request.node.user_properties
     if prunes_named_volumes(report.api_version):
-        notes.append(
-            (
-                FACT_KEY,
-                f"API {report.api_version}: `docker volume prune` removes every unused volume, "
-                + "named ones included (as the lab says)",
-            )
-        )
+        notes.append((FACT_KEY, says("provision.prune_removes_named", api=report.api_version)))
     else:
-        notes.append(
-            (
-                DRIFT_KEY,
-                f"API {report.api_version}: `docker volume prune` removes anonymous volumes "
-                + "only; redis_data goes only with `docker volume prune --all` "
-                + "(the lab assumes it goes)",
-            )
-        )
+        notes.append((DRIFT_KEY, says("provision.drift_prune_anonymous",
+                                      api=report.api_version)))
     if report.killed:
-        notes.append(
-            (
-                FACT_KEY,
-                f"`docker stop` had to kill {', '.join(report.killed)} after SIGTERM: "
-                + "a redis on a read-only /data refuses to shut down (its final save fails)",
-            )
-        )
+        notes.append((FACT_KEY, says("provision.stop_killed", names=", ".join(report.killed))))
     problems = [
         _compare("container prune", report.containers),
         _compare("network prune", report.networks),
@@ -56,11 +39,9 @@ def test_prune_scoped(cleanup_lab: CleanupLab, request: pytest.FixtureRequest) -
         _compare("volume prune --all", report.volumes_all) if report.volumes_all else "",
     ]
     if report.left:
-        running = f" (still running: {', '.join(report.running)})" if report.running else ""
-        problems.append(f"left after the three prunes{running}: {', '.join(report.left)}")
+        left = ", ".join(report.left)
+        problems.append(says("provision.left_running", running=", ".join(report.running),
+                             names=left) if report.running else says("provision.left", names=left))
     problems = [p for p in problems if p]
     if problems:
-        raise CheckFailed(
-            "expected the stopped lab to be removed by the three prunes, found "
-            + "; ".join(problems)
-        )
+        raise CheckFailed(says("provision.prune_failed", problems=joined(problems)))

@@ -24,7 +24,7 @@ from fixtures.provision.files import (
 )
 from fixtures.provision.networks import NetworksLab
 from fixtures.probes import Prober
-from grading.api import FACT_KEY, expect
+from grading.api import FACT_KEY, expect, joined, says
 
 EMBEDDED_DNS = "127.0.0.11"
 PING_LINE = re.compile(r"^PING\s+\S+\s+\(([0-9.]+)\)", re.MULTILINE)
@@ -37,12 +37,12 @@ def test_dns_redis(networks_lab: NetworksLab, prober: Prober) -> None:
     answer = prober.dns(first.app, "redis")
     expect(
         answer.rcode == "NOERROR" and answer.addresses == (expected,),
-        f"expected `nslookup redis {EMBEDDED_DNS}` from {first.app.name} to answer {expected} "
-        f"(redis on {first.net_name}), found {answer}",
+        says("provision.dns_redis", server=EMBEDDED_DNS, app=first.app.name, expected=expected,
+             network=first.net_name, answer=answer.said()),
     )
     expect(
         prober.ping(first.app, "redis", count=3, timeout=3.0),
-        f"expected `ping -c 3 redis` from {first.app.name} to get replies, found none",
+        says("provision.ping_no_reply", app=first.app.name),
     )
 
 
@@ -54,16 +54,18 @@ def test_ping_ip(networks_lab: NetworksLab, request: pytest.FixtureRequest) -> N
     shown = PING_LINE.search(output)
     expect(
         shown is not None,
-        f"expected `ping -c 3 redis` in {first.app.name} to show an address, "
-        f"found (exit {code}): {output.strip()[-300:]!r}",
+        says("provision.ping_no_address", app=first.app.name, code=code,
+             output=repr(output.strip()[-300:])),
     )
     assert shown is not None
-    request.node.user_properties.append((FACT_KEY, f"ping -c 3 redis shows {shown.group(1)}"))
+    request.node.user_properties.append((FACT_KEY, says("provision.ping_shows",
+                                                        address=shown.group(1))))
     expect(
         shown.group(1) == expected,
-        f"expected ping to show {expected} (redis on {first.net_name}), found {shown.group(1)}",
+        says("provision.ping_wrong_address", expected=expected, network=first.net_name,
+             found=shown.group(1)),
     )
-    expect(code == 0, f"expected ping to get replies (exit 0), found exit {code}: {output[-300:]!r}")
+    expect(code == 0, says("provision.ping_exit", code=code, output=repr(output[-300:])))
 
 
 def test_embedded_dns(networks_lab: NetworksLab) -> None:
@@ -72,20 +74,20 @@ def test_embedded_dns(networks_lab: NetworksLab) -> None:
     resolv = parse_resolv_conf(read_file(first.app, "/etc/resolv.conf") or "")
     expect(
         resolv.nameservers == (EMBEDDED_DNS,),
-        f"expected /etc/resolv.conf of {first.app.name} to name only nameserver {EMBEDDED_DNS}, "
-        f"found {list(resolv.nameservers)}",
+        says("provision.resolv_nameserver", app=first.app.name, server=EMBEDDED_DNS,
+             found=str(list(resolv.nameservers))),
     )
     expect(
         "ndots:0" in resolv.options,
-        f"expected `options ndots:0` in /etc/resolv.conf, found options {list(resolv.options)}",
+        says("provision.resolv_ndots", found=str(list(resolv.options))),
     )
     hosts = parse_hosts(read_file(first.app, "/etc/hosts") or "")
     own = address_on(first.app, first.net_name)
     short_id = str(first.app.id)[:12]
     expect(
         short_id in hosts.get(own, ()),
-        f"expected /etc/hosts to map {own} to the container's short id {short_id} "
-        f"(its hostname), found {own} -> {list(hosts.get(own, ()))}",
+        says("provision.hosts_short_id", address=own, short_id=short_id,
+             found=str(list(hosts.get(own, ())))),
     )
 
 
@@ -95,9 +97,9 @@ def test_app_connected(networks_lab: NetworksLab) -> None:
     web.wait_connected()
     whale = f"{secrets.randbelow(900) + 10}:{secrets.randbelow(600) + 10}"
     answer = web.post(whale)
-    expect(answer == "ok", f"expected POST /v1/whales to answer 'ok', found {answer!r}")
+    expect(answer == "ok", says("provision.post_answer", answer=repr(answer)))
     whales = web.whales()
-    expect(whale in whales, f"expected GET /v1/whales to return {whale}, found {whales}")
+    expect(whale in whales, says("provision.get_whales", whale=whale, whales=str(whales)))
 
 
 def test_nameserver(
@@ -108,19 +110,20 @@ def test_nameserver(
     resolv2 = parse_resolv_conf(read_file(second.app, "/etc/resolv.conf") or "")
     resolv1 = parse_resolv_conf(read_file(first.app, "/etc/resolv.conf") or "")
     request.node.user_properties.append(
-        (FACT_KEY, f"nameserver of moby-counter2: {', '.join(resolv2.nameservers) or 'none'}")
+        (FACT_KEY, says("provision.nameserver_of",
+                        servers=", ".join(resolv2.nameservers) or says("provision.none")))
     )
     expect(
         resolv2.nameservers == (EMBEDDED_DNS,) and resolv2.nameservers == resolv1.nameservers,
-        f"expected {second.app.name} to use the embedded server {EMBEDDED_DNS} like "
-        f"{first.app.name}, found {list(resolv2.nameservers)}",
+        says("provision.nameserver_same", app2=second.app.name, server=EMBEDDED_DNS,
+             app1=first.app.name, found=str(list(resolv2.nameservers))),
     )
     own = address_on(second.app, second.app_network)
     answer = prober.dns(second.app, str(second.app.name))
     expect(
         answer.rcode == "NOERROR" and own in answer.addresses,
-        f"expected {EMBEDDED_DNS} in {second.app.name} to answer its own name with {own}, "
-        f"found {answer}",
+        says("provision.nameserver_own_name", server=EMBEDDED_DNS, app=second.app.name,
+             address=own, answer=answer.said()),
     )
 
 
@@ -130,8 +133,8 @@ def test_unresolved_before_alias(networks_lab: NetworksLab, prober: Prober) -> N
     answer = prober.dns(second.app, "redis")
     expect(
         answer.rcode == "NXDOMAIN" and not answer.addresses,
-        f"expected `nslookup redis {EMBEDDED_DNS}` from {second.app.name} to find nothing "
-        f"(NXDOMAIN): moby-counter2 is isolated from moby-counter; found {answer}",
+        says("provision.unresolved_before_alias", server=EMBEDDED_DNS, app=second.app.name,
+             answer=answer.said()),
     )
 
 
@@ -143,15 +146,15 @@ def test_dns_alias(networks_lab: NetworksLab, prober: Prober) -> None:
     answer2 = prober.dns(second.app, "redis")
     expect(
         answer2.rcode == "NOERROR" and answer2.addresses == (expected2,),
-        f"expected `redis` from {second.app.name} to resolve to redis2 ({expected2} on "
-        f"{second.net_name}), found {answer2}",
+        says("provision.dns_alias_second", app=second.app.name, address=expected2,
+             network=second.net_name, answer=answer2.said()),
     )
     expected1 = address_on(first.redis, first.net_name)
     answer1 = prober.dns(first.app, "redis")
     expect(
         answer1.rcode == "NOERROR" and answer1.addresses == (expected1,),
-        f"expected `redis` from {first.app.name} to still resolve to redis ({expected1}), "
-        f"found {answer1}",
+        says("provision.dns_alias_first", app=first.app.name, address=expected1,
+             answer=answer1.said()),
     )
 
 
@@ -165,8 +168,7 @@ def test_ipam(networks_lab: NetworksLab) -> None:
         config = ipam_config(net.attrs)
         expect(
             config and all(subnet and gateway for subnet, gateway in config),
-            f"expected `network inspect {net.name}` to show an IPAM subnet and gateway, "
-            f"found {config}",
+            says("provision.ipam_missing", network=net.name, config=str(config)),
         )
         subnets[str(net.name)] = config[0][0]
     members = [
@@ -179,12 +181,13 @@ def test_ipam(networks_lab: NetworksLab) -> None:
         address = address_on(container, net_name)
         expect(
             address and in_subnet(address, subnets[net_name]),
-            f"expected {container.name} to have an address in {net_name}'s subnet "
-            f"{subnets[net_name]}, found {address or 'no address on that network'}",
+            says("provision.ipam_address", container=container.name, network=net_name,
+                 subnet=subnets[net_name],
+                 address=address or says("provision.no_address_on_network")),
         )
     expect(
         subnets[first.net_name] != subnets[second.net_name],
-        f"expected the two networks' subnets to differ, found {subnets}",
+        says("provision.ipam_same_subnets", subnets=str(subnets)),
     )
 
 
@@ -196,14 +199,16 @@ def test_isolation(networks_lab: NetworksLab, prober: Prober) -> None:
     ip2 = address_on(redis2, second.net_name)
     # controls: the measurement works where the lab says it should
     controls = [
-        (f"{first.app.name} cannot reach its own redis at {ip1}:6379", first.app, ip1),
-        (f"{second.app.name} cannot reach redis2 at {ip2}:6379", second.app, ip2),
+        (says("provision.control_own_redis", app=first.app.name, address=ip1), first.app, ip1),
+        (says("provision.control_redis2", app=second.app.name, address=ip2), second.app, ip2),
     ]
     attempts = [
-        (f"{app.name} -> {other} {ip}:6379 (TCP)", prober.tcp_connect, (app, ip, 6379, 1.0))
+        (says("provision.reached_tcp", app=app.name, other=other, address=ip),
+         prober.tcp_connect, (app, ip, 6379, 1.0))
         for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
     ] + [
-        (f"{app.name} -> {other} {ip} (ping)", prober.ping, (app, ip, 1, 1.0))
+        (says("provision.reached_ping", app=app.name, other=other, address=ip),
+         prober.ping, (app, ip, 1, 1.0))
         for app, other, ip in ((first.app, "redis2", ip2), (second.app, "redis", ip1))
     ]
     measures = [(prober.tcp_connect, (app, ip, 6379)) for _, app, ip in controls]
@@ -212,12 +217,12 @@ def test_isolation(networks_lab: NetworksLab, prober: Prober) -> None:
     with ThreadPoolExecutor(max_workers=len(measures)) as pool:
         results = list(pool.map(lambda m: m[0](*m[1]), measures))
     for (what, _, _), ok in zip(controls, results, strict=False):
-        expect(ok, f"control failed: {what}")
+        expect(ok, what)
     reached = results[len(controls):]
     breaches = [what for (what, _, _), hit in zip(attempts, reached, strict=True) if hit]
     expect(
         not breaches,
-        "expected the two networks to be isolated, found reachable: " + "; ".join(breaches),
+        says("provision.not_isolated", breaches=joined(breaches)),
     )
 
 
@@ -227,12 +232,11 @@ def test_default_bridge_no_dns(networks_lab: NetworksLab, prober: Prober) -> Non
     peer_ip = address_on(peer, "bridge")
     expect(
         prober.tcp_connect(asker, peer_ip, 6379),
-        f"control failed: {asker.name} cannot reach {peer.name} at {peer_ip}:6379 "
-        "on the default bridge",
+        says("provision.control_bridge", asker=asker.name, peer=peer.name, address=peer_ip),
     )
     found = prober.resolve(asker, str(peer.name))
     expect(
         not found,
-        f"expected {peer.name} not to resolve from {asker.name} on the default bridge, "
-        f"found {list(found)}",
+        says("provision.bridge_resolves", peer=peer.name, asker=asker.name,
+             found=str(list(found))),
     )

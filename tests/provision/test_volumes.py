@@ -27,7 +27,7 @@ from fixtures.provision.volumes import (
     Share,
     VolumesLab,
 )
-from grading.api import DRIFT_KEY, FACT_KEY, expect
+from grading.api import DRIFT_KEY, FACT_KEY, expect, says
 
 ANONYMOUS_NAME = re.compile(r"^[0-9a-f]{64}$")
 
@@ -39,31 +39,21 @@ def test_anonymous_volume(
     anon: Anon = volumes_lab.step("anon")
     notes = request.node.user_properties
     if DATA not in anon.declared:
-        notes.append(
-            (
-                DRIFT_KEY,
-                f"{anon.image} declares no VOLUME /data (today's redis:alpine no longer does): "
-                + "no hidden volume is created; the suite ran redis with `-v /data` "
-                + "(or use redis:7-alpine)",
-            )
-        )
+        notes.append((DRIFT_KEY, says("provision.drift_no_volume", image=anon.image)))
     expect(
         anon.mount is not None and anon.mount.get("Type") == "volume",
-        f"expected `docker inspect redis` to show a volume mounted at {DATA}, "
-        f"found {anon.mount or 'no mount at ' + DATA}",
+        says("provision.anon_mount", path=DATA,
+             mount=str(anon.mount) if anon.mount else says("provision.no_mount_at", path=DATA)),
     )
     expect(
         ANONYMOUS_NAME.match(anon.volume),
-        f"expected an anonymous volume (a 64-hex name) at {DATA}, found {anon.volume!r}",
+        says("provision.anon_name", path=DATA, volume=repr(anon.volume)),
     )
     labels = _volume_labels(docker_client, anon.volume)
-    notes.append(
-        (
-            FACT_KEY,
-            f"anonymous volume {anon.volume[:12]}: label {ANONYMOUS_LABEL} "
-            + ("present (Engine 23+)" if ANONYMOUS_LABEL in labels else "absent (Engine < 23)"),
-        )
-    )
+    present = ANONYMOUS_LABEL in labels
+    notes.append((FACT_KEY, says("provision.anon_label_present" if present
+                                 else "provision.anon_label_absent",
+                                 volume=anon.volume[:12], label=ANONYMOUS_LABEL)))
 
 
 def _volume_labels(client: docker.DockerClient, name: str) -> dict[str, str]:
@@ -79,8 +69,8 @@ def test_recreate_loses_data(volumes_lab: VolumesLab) -> None:
     recreate: Recreate = volumes_lab.step("recreate")
     expect(
         recreate.whales == (),
-        f"expected the app to show no whales with a re-created redis on a new volume, "
-        f"found {list(recreate.whales)} (its /data: {recreate.mount or 'no mount'})",
+        says("provision.recreate", whales=str(list(recreate.whales)),
+             mount=str(recreate.mount) if recreate.mount else says("provision.no_mount")),
     )
 
 
@@ -90,17 +80,17 @@ def test_anonymous_reattach(volumes_lab: VolumesLab) -> None:
     reattach: Reattach = volumes_lab.step("reattach")
     expect(
         reattach.volume,
-        f"expected an anonymous volume left by the first redis to re-attach, found none "
-        f"(its /data: {anon.mount or 'no mount'})",
+        says("provision.reattach_none",
+             mount=str(anon.mount) if anon.mount else says("provision.no_mount")),
     )
     expect(
         holds(list(reattach.whales), list(anon.pattern)),
-        f"expected `docker run -v {reattach.volume[:12]}...:/data` to bring back the pattern "
-        f"{list(anon.pattern)}, found {list(reattach.whales)}",
+        says("provision.reattach_pattern", volume=reattach.volume[:12],
+             pattern=str(list(anon.pattern)), whales=str(list(reattach.whales))),
     )
     expect(
         DUMP in reattach.listing,
-        f"expected `ls -lhat /data` to show {DUMP}, found {reattach.listing.strip()!r}",
+        says("provision.reattach_dump", dump=DUMP, listing=repr(reattach.listing.strip())),
     )
 
 
@@ -109,8 +99,8 @@ def test_named_persists(volumes_lab: VolumesLab) -> None:
     named: Named = volumes_lab.step("named")
     expect(
         holds(list(named.after), list(named.pattern)),
-        f"expected the pattern {list(named.pattern)} to survive a redis re-created on "
-        f"{named.volume}, found {list(named.after)}",
+        says("provision.named", pattern=str(list(named.pattern)), volume=named.volume,
+             whales=str(list(named.after))),
     )
 
 
@@ -120,15 +110,15 @@ def test_readonly(volumes_lab: VolumesLab) -> None:
     mount = share.mount or {}
     expect(
         mount and mount.get("RW") is False,
-        f"expected redis2's {DATA} mount to be read-only (RW false), found {mount or 'none'}",
+        says("provision.ro_mount", path=DATA, mount=str(mount) if mount else says("provision.none")),
     )
     expect(
         share.write_failed,
-        f"expected a write under {DATA} in redis2 to fail, but it succeeded",
+        says("provision.ro_write", path=DATA),
     )
     expect(
         share.save_reply != "OK",
-        f"expected SAVE in redis2 to fail on the read-only {DATA}, found {share.save_reply!r}",
+        says("provision.ro_save", path=DATA, reply=repr(share.save_reply)),
     )
 
 
@@ -137,8 +127,8 @@ def test_same_pattern(volumes_lab: VolumesLab) -> None:
     same: Same = volumes_lab.step("same")
     expect(
         holds(list(same.whales), list(same.pattern)),
-        f"expected moby-counter2 to show the pattern {list(same.pattern)}, "
-        f"found {list(same.whales)}",
+        says("provision.same_pattern", pattern=str(list(same.pattern)),
+             whales=str(list(same.whales))),
     )
 
 
@@ -149,19 +139,15 @@ def test_ro_no_divergence_on_disk(
     divergence: Divergence = volumes_lab.step("divergence")
     shown = RO_WHALE in divergence.app2_whales
     request.node.user_properties.append(
-        (
-            FACT_KEY,
-            f"POST {RO_WHALE} through moby-counter2 answered {divergence.answer!r}; "
-            + ("its list shows it (in memory only)" if shown else "its list does not show it"),
-        )
+        (FACT_KEY, says("provision.ro_post_shown" if shown else "provision.ro_post_not_shown",
+                        whale=RO_WHALE, answer=repr(divergence.answer)))
     )
     expect(
         divergence.dump_before == divergence.dump_after,
-        f"expected {DUMP} on the shared volume to stay as it was after a POST through the "
-        f"read-only side, found {divergence.dump_before} -> {divergence.dump_after}",
+        says("provision.dump_changed", dump=DUMP, before=divergence.dump_before,
+             after=divergence.dump_after),
     )
     expect(
         RO_WHALE not in divergence.whales,
-        f"expected redis re-created on the volume not to have {RO_WHALE} (posted through "
-        f"the read-only side), found {list(divergence.whales)}",
+        says("provision.ro_whale_persisted", whale=RO_WHALE, whales=str(list(divergence.whales))),
     )

@@ -1,0 +1,141 @@
+"""Every sentence the suite ships reads in its own language (issue 10, "every word").
+
+Pure: the catalog's sentences (``grading/catalog/messages.toml``), check titles,
+hints and lab steps (``inspect.toml``, ``provision.toml``), the summary's and the
+HTML report's fixed strings, each ``fr`` text checked for English words and each
+``en`` text for French ones with :mod:`selftest.language`; and the detector
+itself, on sentences it must catch and names and commands it must leave alone.
+The runs (provision on the engine, inspect on scripted hosts) are in
+``test_language_runs.py`` and ``test_language_hosts.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from selftest.language import foreign_words, leaks_in, our_lines, prose
+
+
+def _sentences() -> list[tuple[str, str, str]]:
+    """(where, lang, text) of every shipped sentence."""
+    from grading import i18n
+    from grading.catalog import DEFAULT_DIR, load_catalog
+    from grading.messages import load_messages
+    from grading.render.html import text as html_text
+
+    out = []
+    for key, texts in load_messages(DEFAULT_DIR).items():
+        out += [(f"messages.toml [{key}]", lang, texts[lang]) for lang in ("fr", "en")]
+    for name, table in (("i18n", i18n._STRINGS), ("i18n.MARKS", i18n.MARKS),
+                        ("html.TEXT", html_text.TEXT), ("html.MARKS", html_text.MARKS)):
+        for key, entry in table.items():
+            out += [(f"{name} [{key}]", lang, entry[lang]) for lang in ("fr", "en") if lang in entry]
+    catalog = load_catalog(DEFAULT_DIR)
+    for (mode, check_id), entry in catalog.entries.items():
+        for lang in ("fr", "en"):
+            shown = catalog.text(mode, check_id, lang)
+            for field in ("title", "hint", "lab_step"):
+                value = getattr(shown, field, "") or ""
+                if field == "lab_step":  # the handout's section heading is quoted as written
+                    value = value.split(" · ", 1)[-1]
+                out.append((f"{mode}.toml [{check_id}] {field}", lang, value))
+    return out
+
+
+SENTENCES = _sentences()
+
+
+def test_there_are_sentences_of_every_kind() -> None:
+    kinds = {where.split(" ")[0] for where, _, _ in SENTENCES}
+    assert {"messages.toml", "i18n", "html.TEXT", "inspect.toml", "provision.toml"} <= kinds
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_shipped_sentence_reads_in_its_language(lang: str) -> None:
+    leaks = [str(leak) for where, in_lang, text in SENTENCES if in_lang == lang
+             for leak in foreign_words(text, lang, where)]
+    assert leaks == [], f"{len(leaks)} word(s) of the other language:\n" + "\n".join(leaks)
+
+
+# -- the detector ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("expected network moby-counter2, found none", ["expected", "found", "none"]),
+    ("Info : ping -c 3 redis shows 172.29.0.2", ["shows"]),
+    (("mobygrade: lab images (local): redis=mobygrade/redis:local -- stand-ins built here "
+      "with no registry (--lab-images=local)"), ["built", "here", "with", "no"]),
+    ("impossible de regarder : the container is not running", ["the", "is", "not"]),
+    ("sweep took 0.4 s", []),  # too short to tell: no function word (a known blind spot)
+])
+def test_english_in_a_french_text_is_caught(text: str, words: list[str]) -> None:
+    assert [leak.word for leak in foreign_words(text, "fr")] == words
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("aucun conteneur nommé redis", ["aucun", "nommé"]),
+    ("Hint: le réseau moby-counter2 est absent", ["le", "réseau", "est"]),
+    ("no container named redis (l'application ne répond pas)", ["l'application", "ne", "répond", "pas"]),
+])
+def test_french_in_an_english_text_is_caught(text: str, words: list[str]) -> None:
+    assert [leak.word for leak in foreign_words(text, "en")] == words
+
+
+@pytest.mark.parametrize("text", [
+    "docker container run -d --name redis --network moby-counter redis:alpine",
+    "docker volume prune --all ; docker network rm moby-counter2",
+    "à faire : docker rm -f -v $(docker ps -aq --filter label=mobygrade.run=mg1)",
+    "`docker container exec moby-counter ping -c 3 redis` affiche l'adresse de redis",
+    "/v1/ping doit répondre {\"connected\": true} sur http://127.0.0.1:8080/",
+    "volume 4605e90a7231beef0123 de mobygrade/redis:local monté sur /data",
+    "« Exécutez la commande ping -c 3 redis ... Quelle est l'adresse ip affichée ? »",
+    "sudo usermod -aG docker $USER, puis reconnectez-vous",
+    "contexte docker inconnu 'nope' : DOCKER_CONTEXT nomme un contexte qui n'existe pas",
+    "networks.dns_redis, cleanup.prune_scoped, redis_data, moby-counter2",
+])
+def test_names_and_commands_in_a_french_text_are_not_english(text: str) -> None:
+    assert foreign_words(text, "fr") == [], prose(text)
+
+
+@pytest.mark.parametrize("text", [
+    "docker container run -d --name redis2 --network-alias redis redis:alpine",
+    "no volume named redis_data (docker volume create redis_data)",
+    "the socket /var/run/docker.sock does not exist. Start one (sudo systemctl start docker)",
+    "Lab step: Networks · “Run docker network create moby-counter”",
+])
+def test_names_and_commands_in_an_english_text_are_not_french(text: str) -> None:
+    assert foreign_words(text, "en") == [], prose(text)
+
+
+def test_pytest_chrome_is_not_ours() -> None:
+    output = (
+        "============================= test session starts ==============================\n"
+        "platform linux -- Python 3.11.7, pytest-9.0.3, pluggy-1.6.0\n"
+        "collected 18 items\n\n"
+        "tests/provision/test_cleanup.py .                                        [  5%]\n"
+        "=============================== mobygrade : note ===============================\n"
+        "Note : 20/20\n"
+        "============================= 18 passed in 34.84s ==============================\n"
+    )
+    assert our_lines(output).split("\n") == ["", "Note : 20/20"] or "Note : 20/20" in our_lines(output)
+    assert leaks_in([("run.out", output)], "fr") == []
+
+
+def test_pytest_tracebacks_and_quoted_logs_are_not_sentences() -> None:
+    output = ("=================================== FAILURES ===================================\n"
+              "    def test_app_connected(networks_lab: NetworksLab) -> None:\n"
+              "E   fixtures.wait.WaitTimeout: timed out after 30 s waiting for the app\n"
+              "=============================== mobygrade : note ===============================\n"
+              "  échoué 0/2  L'application joint redis\n"
+              "                --- docker logs --tail 40 mg1-net-redis ---\n"
+              "                │ 1:M # WARNING Memory overcommit must be enabled! Without it...\n")
+    assert leaks_in([("run.out", output)], "fr") == []
+    assert foreign_words("| x | a<br>│ the redis is ready<br>Indice : y |", "fr") == []
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "NXDOMAIN de 127.0.0.11 : aucune adresse"),
+                                              ("en", "NXDOMAIN from 127.0.0.11: no address")])
+def test_a_dns_answer_is_said_in_the_run_language(lang: str, shown: str) -> None:
+    from fixtures.probes import DnsAnswer
+
+    assert DnsAnswer("NXDOMAIN", (), "127.0.0.11").said().text(lang) == shown
