@@ -218,6 +218,10 @@ def pytest_runtest_makereport(
             by = item.stash.get(_blocked_key, None) or getattr(call.excinfo.value, "by", None)
             if by:
                 props.append((api.BLOCKED_KEY, by))
+            if report.failed:  # not measured: pytest counts it skipped, as the grade does
+                report.outcome = "skipped"
+                report.longrepr = (str(item.path), (item.location[1] or 0) + 1,
+                                   f"blocked: {message}")
         if _short_failure(item.config, call):
             # The student's failure is its message (expected vs found), not a traceback
             # into the suite; --tb=long/short/native keeps pytest's own report.

@@ -96,7 +96,8 @@ def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
         if stop:
             where += f" ({stop})"  # the handout's own sentence the checkpoint stops at
     lines.append(Line(where))
-    for category in result.categories:
+    # A host that could not be graded has no score to break down: the cause and its fix only.
+    for category in () if meta.not_graded else result.categories:
         lines.append(
             Line(
                 i18n.text("category_line", lang, name=category.name,
