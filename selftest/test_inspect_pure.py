@@ -426,6 +426,14 @@ def test_auto_checkpoint_is_the_furthest_stop_the_host_shows() -> None:
     # after the prunes on Engine >= 23, redis_data stays (lab drift): still the cleanup
     assert choose(facts_from_api([], [], {}, [], data))[0] == "cleanup"
     assert choose(facts_from_api([], [], {}, [], []))[0] == "cleanup"
+    # every lab container stopped, not yet pruned: the last part is under way
+    stopped = facts_from_api(
+        [], [_inspect("redis", status="exited", networks={"moby-counter": []},
+                      mounts=[_volume_mount("redis_data")]),
+             _inspect("redis2", status="exited", networks={"moby-counter2": []})],
+        {}, [_net("moby-counter")], data)
+    chosen, reason = choose(stopped)
+    assert chosen == "cleanup" and "redis2" in en(reason)
 
 
 # -- every word in the student's language (inspect mode) -----------------------------------
