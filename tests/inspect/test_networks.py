@@ -180,6 +180,13 @@ def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """From moby-counter2, redis resolves to redis2's address on moby-counter2."""
     net2 = measured_network(lab_host, NET2).name
     app2 = _app2(lab_host)
+    if net2 not in app2.network_names:
+        # its resolver is another network's: what it answers says nothing of the alias
+        # (app2_container already costs the wrong network)
+        raise CheckBlocked(says("inspect.blocked_app2_elsewhere", app=app2.name, network=net2,
+                                found=", ".join(app2.network_names) or "-"),
+                           hint=says("inspect.hint.network_connect", name=app2.name,
+                                     network=net2, step=STEP_NET2))
     carriers = [c for c in lab_host.on_network(net2) if c.id != app2.id
                 and answers_to(c, net2, "redis")]
     if not carriers:
