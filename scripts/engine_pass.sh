@@ -18,7 +18,10 @@ status=0
 python scripts/pytest_step.py "provision on Engine $VERSION" -- \
     --lab-mode=provision --lab-images=local tests "$@" || status=$?
 step=0
-python scripts/pytest_step.py "scripted student hosts on Engine $VERSION" -- \
-    selftest/test_inspect_hosts.py "$@" || step=$?
+# Every scripted host is graded on this engine, through its unix socket: the verdicts are
+# the engine's; the transports (tcp, TLS, ssh, engine-side reads) are the grader's own and
+# are graded on the main engine's pass.
+MOBYGRADE_HOSTS_TRANSPORTS=unix python scripts/pytest_step.py \
+    "scripted student hosts on Engine $VERSION" -- selftest/test_inspect_hosts.py "$@" || step=$?
 ((status != 0)) || status=$step
 exit "$status"
