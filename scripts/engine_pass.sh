@@ -24,4 +24,8 @@ step=0
 MOBYGRADE_HOSTS_TRANSPORTS=unix python scripts/pytest_step.py \
     "scripted student hosts on Engine $VERSION" -- selftest/test_inspect_hosts.py "$@" || step=$?
 ((status != 0)) || status=$step
+step=0
+python scripts/pytest_step.py "scripted hosts in French and English on Engine $VERSION" -- \
+    selftest/test_language_hosts.py "$@" || step=$?
+((status != 0)) || status=$step
 exit "$status"
