@@ -521,3 +521,22 @@ def test_ssh_port_nobody_listens_on(sshd: SshEndpoint) -> None:
     line, seconds = one_line_error(env)
     assert_words(line, f"127.0.0.1:{port}", "nothing accepts ssh connections")
     assert seconds < ERROR_LIMIT_S
+
+
+@pytest.mark.selftest_docker
+def test_provision_through_tls_with_an_unrelated_ca_bundle_scores_full_marks(
+        tls: TlsEndpoint, foreign_ca: Path, tmp_path: Path) -> None:
+    """Provision mode's scenarios run in threads, each with its own client: every one of
+    them reaches the engine through the same TLS endpoint as the first (run-prefixed names:
+    the shared engine is fine)."""
+    report = tmp_path / "grade.json"
+    env = clean_env(**tls.env(), REQUESTS_CA_BUNDLE=str(foreign_ca),
+                    CURL_CA_BUNDLE=str(foreign_ca))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--lab-images=local", "-q", "-p", "no:randomly",
+         f"--grade-report=json:{report}"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
+    shown = (done.stdout + done.stderr)[-3000:]
+    data = json.loads(report.read_text())
+    assert done.returncode == 0 and data["score"] == data["max_score"] == 20, shown
+    assert data["endpoint"]["transport"] == "tls", data["endpoint"]
