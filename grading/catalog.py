@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grading.context import LANGS, MODES, PARTS
 from grading.messages import MessagesError, format_message, load_messages
+from grading.tomltext import parsed
 
 _KEYS = ("lab_step", "title", "hint")
 DEFAULT_DIR = Path(__file__).with_name("catalog")
@@ -83,7 +84,7 @@ def _texts(value: object, where: str, key: str) -> dict[str, str]:
 def parse_catalog(text: str, mode: str, source: str) -> dict[tuple[str, str], CatalogEntry]:
     """The entries of one mode's catalog file."""
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"catalog {source}: not valid TOML ({exc})") from None
     entries: dict[tuple[str, str], CatalogEntry] = {}

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grading.context import LANGS
+from grading.tomltext import parsed
 
 FILE = "messages.toml"
 DEFAULT_DIR = Path(__file__).with_name("catalog")
@@ -105,7 +106,7 @@ def default_messages() -> Texts:
 def parse_messages(text: str, source: str) -> dict[str, dict[str, str]]:
     """The sentences of one file; each needs ``fr`` and ``en`` with the same placeholders."""
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as exc:
         raise MessagesError(f"messages {source}: not valid TOML ({exc})") from None
     out: dict[str, dict[str, str]] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 from grading.context import LANGS, MODES, PARTS
 from grading.discover import KnownChecks
 from grading.prereq import find_cycle
+from grading.tomltext import parsed
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 _TOP_KEYS = {"lab", "categories", *MODES}
@@ -119,7 +120,7 @@ def _entry(mode: str, check_id: str, raw: object, source: str) -> RubricEntry:
 def parse_rubric(text: str, source: str, known: KnownChecks | None = None) -> Rubric:
     """Validate a rubric's text; ``known`` (from :func:`grading.discover.scan`) checks ids."""
     try:
-        data = tomllib.loads(text)
+        data = parsed(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(f"{_where(source)} not valid TOML ({exc})") from None
     unknown = sorted(set(data) - _TOP_KEYS)

@@ -11,7 +11,14 @@ import io
 import subprocess
 import tarfile
 
-from fixtures.inspect.probe import Answer, archive_files, batch_script, parse_batch, parse_nslookup
+from fixtures.inspect.probe import (
+    Answer,
+    Batch,
+    archive_files,
+    batch_script,
+    parse_batch,
+    parse_nslookup,
+)
 
 
 def run_script(commands: list[list[str]]) -> list[Answer]:
@@ -95,10 +102,10 @@ def test_the_networks_questions_are_asked_ahead_once_per_running_app() -> None:
     host = HostSnapshot(containers=(container("redis", ip="172.18.0.2"), container("moby-counter"),
                                     container("moby-counter2", status="exited")),
                         networks=(), volumes=())
-    assert plan(host, "networks") == {"id-moby-counter": (
-        "img-moby-counter", [["nslookup", "redis", "127.0.0.11"],
-                             ["ping", "-c", "1", "-W", "1", "172.18.0.2"]])}
-    assert plan(host, "volumes") == {}  # nothing asked that its checks do not ask
+    assert plan(host, "networks") == [Batch(
+        "img-moby-counter", "id-moby-counter",
+        commands=(("nslookup", "redis", "127.0.0.11"), ("ping", "-c", "1", "-W", "1", "172.18.0.2")))]
+    assert plan(host, "volumes") == []  # no volume, no second redis: nothing its checks ask
 
 
 def test_engine_reads_of_every_app_are_asked_ahead_in_one_container() -> None:
@@ -113,9 +120,56 @@ def test_engine_reads_of_every_app_are_asked_ahead_in_one_container() -> None:
 
     host = HostSnapshot(containers=(app("moby-counter", "8080"), app("moby-counter2", "9090")),
                         networks=(), volumes=())
-    questions = plan(host, "volumes", reads="engine")
-    image, commands = questions["host"]
-    assert image == "img-app" and len(commands) == 6
-    assert [c[-1] for c in commands[:3]] == ["http://127.0.0.1:8080/", "http://127.0.0.1:8080/v1/ping",
-                                            "http://127.0.0.1:8080/v1/whales"]
-    assert plan(host, "volumes") == {}  # read from here first: nothing asked ahead
+    [batch] = plan(host, "volumes", reads="engine")
+    assert (batch.image, batch.netns, len(batch.commands)) == ("img-app", "host", 6)
+    assert [c[-1] for c in batch.commands[:3]] == ["http://127.0.0.1:8080/",
+                                                  "http://127.0.0.1:8080/v1/ping",
+                                                  "http://127.0.0.1:8080/v1/whales"]
+    assert plan(host, "volumes") == []  # read from here first: nothing asked ahead
+
+
+def _volumes_host(redis2_rw: bool, reads: str = "auto") -> list[Batch]:
+    from fixtures.inspect.ahead import plan
+    from fixtures.inspect.snapshot import (
+        ContainerFacts,
+        Endpoint,
+        HostSnapshot,
+        Mount,
+        PortBinding,
+        VolumeFacts,
+    )
+
+    def container(name: str, repo: str, net: str, mount: Mount | None = None,
+                  port: str = "") -> ContainerFacts:
+        ports = (PortBinding("80/tcp", "0.0.0.0", port),) if port else ()
+        return ContainerFacts(id=f"id-{name}", name=name, image_ref=repo, image_id=f"img-{repo}",
+                              image_repos=(repo,), image_role="", status="running",
+                              restart_count=0, exit_code=0,
+                              endpoints=(Endpoint(net, f"n-{net}", "172.19.0.2",
+                                                  ("redis",) if repo == "redis" else ()),),
+                              mounts=(mount,) if mount else (), ports=ports)
+
+    data = Mount("volume", "redis_data", "/var/lib/docker/volumes/redis_data/_data", "/data", True)
+    shared = Mount("volume", "redis_data", data.source, "/data", redis2_rw)
+    host = HostSnapshot(
+        containers=(container("redis", "redis", "moby-counter", data),
+                    container("moby-counter", "moby-counter", "moby-counter", port="8080"),
+                    container("redis2", "redis", "moby-counter2", shared),
+                    container("moby-counter2", "moby-counter", "moby-counter2", port="9090")),
+        networks=(), volumes=(VolumeFacts("redis_data", "local", (),
+                                          mountpoint=data.source),))
+    return plan(host, "volumes", reads=reads)
+
+
+def test_the_volumes_write_test_and_files_are_asked_in_one_host_container() -> None:
+    [batch] = _volumes_host(redis2_rw=False)
+    assert (batch.image, batch.netns, batch.mounts_of, batch.volumes, batch.commands) == (
+        "img-redis", "host", "id-redis2", ("redis_data",), ())
+    assert batch.with_mounts == (("touch", "/data/.mobygrade-write-test"),
+                                 ("rm", "-f", "/data/.mobygrade-write-test"))
+    [merged] = _volumes_host(redis2_rw=False, reads="engine")  # with the apps' reads: still one
+    assert (merged.image, merged.mounts_of, merged.volumes, len(merged.commands)) == (
+        "img-moby-counter", "id-redis2", ("redis_data",), 6)
+    [files_only] = _volumes_host(redis2_rw=True)  # a read-write share fails without a probe
+    assert (files_only.mounts_of, files_only.with_mounts, files_only.volumes) == (
+        "", (), ("redis_data",))

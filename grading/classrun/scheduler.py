@@ -79,16 +79,30 @@ class Forked:
 # and theirs) stay out: pytest imports them in each run, rewriting their asserts.
 PRELOAD = (
     "pytest", "_pytest.python", "_pytest.terminal", "_pytest.fixtures", "_pytest.main",
-    "_pytest.runner", "_pytest.assertion.rewrite", "docker", "docker.errors", "docker.tls",
-    "requests", "urllib3", "dns.message", "dns.query", "dns.rdatatype", "dns.resolver",
-    "fixtures.engine", "fixtures.graded_paths", "fixtures.labels", "fixtures.settings",
-    "fixtures.transport", "grading.api", "grading.catalog", "grading.checkid",
-    "grading.context", "grading.discover", "grading.fingerprint", "grading.i18n",
-    "grading.messages", "grading.options", "grading.prereq", "grading.reporter",
-    "grading.rubric", "grading.scoring",
+    "_pytest.runner", "_pytest.assertion.rewrite", "_pytest.debugging", "_pytest.faulthandler",
+    "_pytest.helpconfig", "_pytest.junitxml", "_pytest.pastebin", "_pytest.setuponly",
+    "_pytest.setupplan", "_pytest.skipping", "_pytest.stepwise", "_pytest.threadexception",
+    "_pytest.tracemalloc", "_pytest.unittest", "_pytest.unraisableexception", "_pytest.warnings",
+    "pdb", "gzip", "readline", "faulthandler", "concurrent.futures.thread",
+    "docker", "docker.errors", "docker.tls", "requests", "urllib3",
+    "dns.message", "dns.query", "dns.rdatatype", "dns.resolver",
+    "fixtures.app_client", "fixtures.engine", "fixtures.facts", "fixtures.graded_paths",
+    "fixtures.labels", "fixtures.probes", "fixtures.profile", "fixtures.progress",
+    "fixtures.settings", "fixtures.sweep", "fixtures.transport", "fixtures.wait",
+    "fixtures.images.baseimage", "fixtures.images.build", "fixtures.images.hub",
+    "fixtures.images.lab", "fixtures.inspect.ahead", "fixtures.inspect.checkpoint",
+    "fixtures.inspect.evidence", "fixtures.inspect.http", "fixtures.inspect.observe",
+    "fixtures.inspect.probe", "fixtures.inspect.rules", "fixtures.inspect.snapshot",
+    "fixtures.provision.cleanup", "fixtures.provision.files", "fixtures.provision.labs",
+    "fixtures.provision.ledger", "fixtures.provision.networks", "fixtures.provision.observe",
+    "fixtures.provision.observed", "fixtures.provision.spec", "fixtures.provision.stages",
+    "fixtures.provision.volume_track", "fixtures.provision.volumes",
+    "grading.api", "grading.catalog", "grading.checkid", "grading.context", "grading.discover",
+    "grading.fingerprint", "grading.i18n", "grading.messages", "grading.options",
+    "grading.prereq", "grading.reporter", "grading.rubric", "grading.scoring", "grading.tomltext",
 )
-PLUGIN_MODULES = ("fixtures.plugin", "grading.plugin", "fixtures.images.plugin",
-                  "fixtures.probes", "fixtures.provision.plugin", "fixtures.inspect.plugin")
+PLUGIN_MODULES = ("fixtures.plugin", "grading.plugin", "fixtures.images.plugin", "fixtures.health",
+                  "fixtures.provision.plugin", "fixtures.inspect.plugin")
 
 
 def preload() -> None:
@@ -100,6 +114,12 @@ def preload() -> None:
             importlib.import_module(name)
     leaked = [name for name in PLUGIN_MODULES if name in sys.modules]
     assert not leaked, f"preloading imported pytest plugins: {leaked}"
+    with contextlib.suppress(Exception):  # the suite's texts, parsed once (grading.tomltext)
+        from grading.catalog import DEFAULT_DIR, load_catalog
+        from grading.rubric import DEFAULT_PATH, load_rubric
+
+        load_catalog(DEFAULT_DIR)
+        load_rubric(DEFAULT_PATH)
     import gc
 
     gc.collect()
