@@ -19,6 +19,10 @@ from collections.abc import Generator, Mapping
 
 import pytest
 
+# The scripted students' fixture (selftest/student_hosts.py), shared by the modules that
+# grade scripted hosts: each says where with its student_images and student_docker_host.
+from selftest.student_hosts import student  # noqa: F401
+
 NEVER_IN_CI = "never_in_ci"
 _PROP = "selftest.never_in_ci"  # in report.user_properties: crosses xdist workers
 

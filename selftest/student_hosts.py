@@ -27,12 +27,16 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
 import requests
 
 from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME
 from fixtures.wait import wait_until
+
+if TYPE_CHECKING:
+    from fixtures.images.lab import LabImages
 
 SELFTEST_LABEL = "mobygrade.selftest"
 SECOND_REDIS = "redis-ro"  # the volumes part names no second redis: any name with the alias
@@ -336,6 +340,24 @@ class StudentHost:
             if names:
                 self.docker(kind, "rm", *names, check=False)
         self._remove_anonymous()
+
+
+@pytest.fixture
+def student(student_images: LabImages, student_docker_host: str) -> Iterator[StudentHost]:
+    """A scripted student on the engine ``student_docker_host`` names, with ``student_images``
+    (both fixtures of the test module that asks for it; selftest/conftest.py shares this one):
+    skipped when the lab's names belong to something else; what it made is removed afterwards."""
+    with one_student_at_a_time(docker_host=student_docker_host):
+        host = StudentHost(student_images.redis, student_images.app,
+                           {**os.environ, "DOCKER_HOST": student_docker_host})
+        try:
+            host.claim()
+        except NameTaken as exc:
+            pytest.skip(str(exc))
+        try:
+            yield host
+        finally:
+            host.remove_all()
 
 
 # -- the lab, command by command -------------------------------------------------

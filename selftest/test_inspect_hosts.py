@@ -40,14 +40,7 @@ from fixtures.inspect.evidence import lab_traces
 from fixtures.labels import PID_LABEL, RunIdentity
 from selftest.engines import lab_image_refs, secondary_engine
 from selftest.fingerprint_host import fingerprint
-from selftest.student_hosts import (
-    BUILDERS,
-    Graded,
-    NameTaken,
-    StudentHost,
-    grade,
-    one_student_at_a_time,
-)
+from selftest.student_hosts import BUILDERS, Graded, StudentHost, grade
 from selftest.tcp_proxy import TcpProxy
 from selftest.transports import make_ca, require, ssh_endpoint, tls_endpoint
 
@@ -223,21 +216,18 @@ def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
 
 
 @pytest.fixture
-def student(images: LabImages, student_engine: HostEngine) -> Iterator[StudentHost]:
-    """A scripted student on its engine; everything it made is removed afterwards."""
+def student_images(images: LabImages) -> LabImages:
+    """The images of the shared ``student`` fixture (selftest/student_hosts.py)."""
+    return images
+
+
+@pytest.fixture
+def student_docker_host(student_engine: HostEngine) -> str:
+    """The engine of the shared ``student`` fixture: ``student_engine``'s unix socket."""
     if engine_url() != LOCAL:
         pytest.skip(f"DOCKER_HOST={engine_url()}: scripted students need an engine on a unix "
                     "socket (the tcp:// transport is this module's own proxy to it)")
-    with one_student_at_a_time(docker_host=student_engine.url):
-        host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": student_engine.url})
-        try:
-            host.claim()
-        except NameTaken as exc:
-            pytest.skip(str(exc))
-        try:
-            yield host
-        finally:
-            host.remove_all()
+    return student_engine.url
 
 
 ENGLISH = re.compile(r"\b(expected|found|cannot|could not|is stopped|did you mean|answers|"

@@ -21,21 +21,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import docker
 import pytest
 
+from fixtures.images.lab import LabImages, ensure_images
 from selftest.language import assert_no_leak
-from selftest.student_hosts import (
-    BUILDERS,
-    NameTaken,
-    StudentHost,
-    grade,
-    one_student_at_a_time,
-)
+from selftest.student_hosts import BUILDERS, StudentHost, grade
 
 REPO = Path(__file__).resolve().parent.parent
 MAIN_ENGINE = ("unix:///var/run/docker.sock", "/var/run/docker.sock", "unix:///run/docker.sock")
@@ -98,24 +92,19 @@ def second_engine() -> str:
 
 
 @pytest.fixture
-def student(second_engine: str) -> Iterator[StudentHost]:
-    from fixtures.images.lab import ensure_images
-
+def student_images(second_engine: str) -> LabImages:
+    """The stand-in images on the second engine, for the shared ``student`` fixture."""
     client = docker.DockerClient(base_url=second_engine, timeout=60)
     try:
-        images = ensure_images(client, "local", lambda line: None)
+        return ensure_images(client, "local", lambda line: None)
     finally:
         client.close()
-    with one_student_at_a_time(docker_host=second_engine):
-        host = StudentHost(images.redis, images.app, {**os.environ, "DOCKER_HOST": second_engine})
-        try:
-            host.claim()
-        except NameTaken as exc:
-            pytest.skip(str(exc))
-        try:
-            yield host
-        finally:
-            host.remove_all()
+
+
+@pytest.fixture
+def student_docker_host(second_engine: str) -> str:
+    """The engine of the shared ``student`` fixture."""
+    return second_engine
 
 
 @pytest.mark.selftest_docker
