@@ -95,6 +95,26 @@ def _port_open(port: int) -> bool:
 
 
 @contextlib.contextmanager
+def _listening(argv: list[str], port: int, log: Path, what: str) -> Iterator[None]:
+    """Start ``argv`` (its own process group, output to ``log``), wait (bounded) until it
+    listens on 127.0.0.1:``port``, and kill its whole group on exit, also after a failure."""
+    with open(log, "wb") as log_file:
+        proc = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        def listening() -> bool:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{Path(argv[0]).name} exited with status {proc.returncode}")
+            return _port_open(port)
+
+        wait_until(listening, timeout=START_TIMEOUT_S, what=f"{what} on 127.0.0.1:{port}",
+                   evidence=lambda: _log_tail(log))
+        yield
+    finally:
+        _kill_group(proc)
+
+
+@contextlib.contextmanager
 def _tempdir(prefix: str) -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix=prefix))
     path.chmod(0o700)
@@ -179,24 +199,9 @@ def ssh_endpoint(engine_socket: str = "/var/run/docker.sock") -> Iterator[SshEnd
         )
         client_config = work / "client.config"
         client_config.write_text(_client_config(work / "known_hosts", work / "id_client"))
-        log = work / "sshd.log"
-        with open(log, "wb") as log_file:
-            proc = subprocess.Popen(
-                [sshd, "-D", "-e", "-f", str(config)], stdout=log_file,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        try:
-            def listening() -> bool:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"sshd exited with status {proc.returncode}")
-                return _port_open(port)
-
-            wait_until(listening, timeout=START_TIMEOUT_S, what=f"sshd on 127.0.0.1:{port}",
-                       evidence=lambda: _log_tail(log))
+        with _listening([sshd, "-D", "-e", "-f", str(config)], port, work / "sshd.log", "sshd"):
             yield SshEndpoint(port=port, docker_host=f"ssh://root@127.0.0.1:{port}",
                               ssh_config=client_config, workdir=work)
-        finally:
-            _kill_group(proc)
 
 
 # --------------------------------------------------------------------------- TLS
@@ -265,23 +270,9 @@ def tls_endpoint(engine_socket: str = "/var/run/docker.sock") -> Iterator[TlsEnd
         client = make_cert(openssl, pki, "client", ca, server=False)
         certs = cert_dir(work / "client", ca[0], *client)
         port = free_port()
-        log = work / "socat.log"
         listen = (f"openssl-listen:{port},bind=127.0.0.1,reuseaddr,fork,verify=1,"
                   f"cafile={ca[0]},cert={server[0]},key={server[1]}")
-        with open(log, "wb") as log_file:
-            proc = subprocess.Popen(
-                [socat, "-d", listen, f"unix-connect:{engine_socket}"], stdout=log_file,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-            )
-        try:
-            def listening() -> bool:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"socat exited with status {proc.returncode}")
-                return _port_open(port)
-
-            wait_until(listening, timeout=START_TIMEOUT_S, what=f"socat TLS on 127.0.0.1:{port}",
-                       evidence=lambda: _log_tail(log))
+        with _listening([socat, "-d", listen, f"unix-connect:{engine_socket}"], port,
+                        work / "socat.log", "socat TLS"):
             yield TlsEndpoint(port=port, docker_host=f"tcp://127.0.0.1:{port}",
                               cert_path=certs, workdir=work)
-        finally:
-            _kill_group(proc)
