@@ -12,37 +12,13 @@
 # removed on exit, by label only. Waits poll with a bound; no fixed sleeps.
 set -euo pipefail
 
-REDIS_IMAGE="${REDIS_IMAGE:-mobygrade/redis:local}"
-APP_IMAGE="${APP_IMAGE:-mobygrade/moby-counter:local}"
-RUN="mgbench$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-WAIT_S=30
-LABELS=(--label "mobygrade.run=$RUN" --label "mobygrade.host=$(hostname)"
-        --label "mobygrade.pid=$$" --label "mobygrade.started=$(date +%s)")
-FILTER="label=mobygrade.run=$RUN"
+RUN_PREFIX=mgbench
+POLL_PAUSE=  # none: the polls try back to back
+# RUN, LABELS, FILTER, ANON, fail, cleanup on exit, poll: shared with bench/student.sh
+# shellcheck source=bench/lab_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_common.sh"
 
 say() { printf 'lab.sh: %s\n' "$*"; }
-fail() { printf 'lab.sh: FAILED: %s\n' "$*" >&2; exit 1; }
-
-cleanup() {
-    local ids
-    ids="$(docker ps -aq --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker rm -f -v $ids >/dev/null
-    ids="$(docker network ls -q --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker network rm $ids >/dev/null
-    ids="$(docker volume ls -q --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker volume rm -f $ids >/dev/null
-    [[ -z "${ANON:-}" ]] || docker volume rm -f "$ANON" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-# poll WHAT CMD...: run CMD until it succeeds, for at most WAIT_S seconds
-poll() {
-    local what="$1"; shift
-    local deadline=$(( $(date +%s) + WAIT_S ))
-    until "$@" >/dev/null 2>&1; do
-        (( $(date +%s) < deadline )) || fail "timed out waiting for $what"
-    done
-}
 
 # has TEXT CMD...: CMD succeeds and its output contains TEXT (no early-closing pipe)
 has() { local text="$1" out; shift; out="$("$@" 2>&1)" && [[ "$out" == *"$text"* ]]; }

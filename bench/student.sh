@@ -19,37 +19,12 @@
 # not pad the baseline.
 set -euo pipefail
 
-REDIS_IMAGE="${REDIS_IMAGE:-mobygrade/redis:local}"
-APP_IMAGE="${APP_IMAGE:-mobygrade/moby-counter:local}"
-RUN="mgstud$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-WAIT_S=30
-LABELS=(--label "mobygrade.run=$RUN" --label "mobygrade.host=$(hostname)"
-        --label "mobygrade.pid=$$" --label "mobygrade.started=$(date +%s)")
-FILTER="label=mobygrade.run=$RUN"
-ANON=()  # anonymous volumes (no label): removed by name on exit
+RUN_PREFIX=mgstud
+POLL_PAUSE=0.1  # between the polls' tries
+# RUN, LABELS, FILTER, ANON, fail, cleanup on exit, poll: shared with bench/lab.sh
+# shellcheck source=bench/lab_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_common.sh"
 
-fail() { printf 'student.sh: FAILED: %s\n' "$*" >&2; exit 1; }
-cleanup() {
-    local ids
-    ids="$(docker ps -aq --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker rm -f -v $ids >/dev/null
-    ids="$(docker network ls -q --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker network rm $ids >/dev/null
-    ids="$(docker volume ls -q --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker volume rm -f $ids >/dev/null
-    for v in "${ANON[@]}"; do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
-}
-trap cleanup EXIT
-
-# poll WHAT CMD...: CMD until it succeeds, every 0.1 s, for at most WAIT_S seconds
-poll() {
-    local what="$1"; shift
-    local deadline=$(( $(date +%s) + WAIT_S ))
-    until "$@" >/dev/null 2>&1; do
-        (( $(date +%s) < deadline )) || fail "timed out waiting for $what"
-        sleep 0.1
-    done
-}
 n() { printf '%s-%s' "$RUN" "$1"; }
 q() { "$@" >/dev/null; }  # a command whose output the student reads on screen
 run() { docker container run -d "${LABELS[@]}" "$@" >/dev/null; }
