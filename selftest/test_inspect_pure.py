@@ -32,6 +32,7 @@ from fixtures.inspect.rules import (
     run_problem,
     second_app,
     second_redis,
+    shares_volume,
 )
 from fixtures.inspect.snapshot import (
     HostSnapshot,
@@ -193,7 +194,12 @@ def test_mount_problems() -> None:
     own_dir = container_facts(_inspect("redis2", mounts=[
         {"Type": "bind", "Source": volume.mountpoint, "Destination": "/data", "RW": False}]), {})
     assert mount_problem(own_dir, volume) is None
-    assert data_mount(own_dir, volume) is not None
+    assert shares_volume(own_dir, volume)
+    # the mount at /data, whatever it mounts, vs whether it shares the volume's files
+    at_data = data_mount(bind)
+    assert at_data is not None and at_data.source == "/srv/x"
+    assert not shares_volume(bind, volume) and not shares_volume(none, volume)
+    assert data_mount(none) is None
 
 
 def test_relevance_and_used_volumes() -> None:

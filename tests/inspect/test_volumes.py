@@ -107,7 +107,7 @@ def test_redis_mount(lab_host: HostSnapshot) -> None:
                                     volume=volume.name if volume else LAB_VOLUME))
     fail(network_problem(c, net, STEP_REDIS_VOLUME), mount_problem(c, volume),
          objects=[f"container:{c.name}", f"mount:{c.name}:/data"])
-    mount = data_mount(c, volume)
+    mount = data_mount(c)
     if mount is not None and not mount.rw:
         raise CheckFailed(says("inspect.first_redis_readonly", name=c.name),
                           objects=[f"mount:{c.name}:/data"],
@@ -159,7 +159,7 @@ def test_second_redis(lab_host: HostSnapshot, request: pytest.FixtureRequest) ->
                                     step=STEP_SECOND_REDIS))
     fail(image_problem(c, "redis"), run_problem(c), mount_problem(c, volume),
          objects=[f"container:{c.name}", f"mount:{c.name}:/data"])
-    mount = data_mount(c, volume)
+    mount = data_mount(c)
     if mount is not None and mount.type == "bind" and volume is not None:
         request.node.user_properties.append(
             (FACT_KEY, says("inspect.fact_bind_of_volume", name=c.name, volume=volume.name,
@@ -179,7 +179,7 @@ def test_readonly(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     problem = mount_problem(c, volume)
     if problem is not None:  # second_redis deducts it; nothing of the lab's volume to protect
         raise CheckBlocked(problem.message, hint=problem.hint)
-    mount = data_mount(c, volume)
+    mount = data_mount(c)
     if mount is not None and mount.rw:
         raise CheckFailed(says("inspect.second_redis_rw", name=c.name,
                                volume=volume.name if volume else LAB_VOLUME),
