@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from grading.messages import default_messages
 from grading.render.html import render_html
 from grading.render.html.markup import MAX_DRAWN
 from grading.render.html.page import CSS
 from grading.render.html.pattern import parse_whale
-from grading.render.html.text import MARKS, TEXT
 from selftest.html_samples import HEART, broken_report, correct_report
 
 URL_ATTRS = ("src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset",
@@ -307,7 +307,9 @@ def test_a_report_without_observations_still_renders() -> None:
 
 
 def _strings(lang: str) -> list[str]:
-    return [entry[lang] for table in (TEXT, MARKS) for entry in table.values()]
+    """The page's own words: the catalog's ``html.`` and ``mark.`` entries."""
+    return [texts[lang] for key, texts in default_messages().items()
+            if key.startswith(("html.", "mark."))]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
