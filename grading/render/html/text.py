@@ -1,6 +1,6 @@
 """The words of the HTML report, in French and English (see :mod:`grading.render.html`).
 
-They are the ``html.`` and ``mark.`` entries of
+They are the ``html.``, ``mark.`` and ``state.`` entries of
 ``grading/catalog/messages.toml``, read with :func:`grading.messages.text` like every
 other sentence; ``selftest/test_render_html.py`` checks that a French page holds
 none of their English texts and the other way round.
@@ -27,6 +27,13 @@ def text(key: str, lang: str, **values: object) -> str:
 def mark(kind: str, lang: str) -> str:
     """A check's mark (``mark.<kind>``): passed, partial, failed, blocked, error, skipped."""
     return messages.text(f"mark.{kind}", lang)
+
+
+def state(value: object, lang: str) -> str:
+    """A container's state as the engine names it (``running``, ``exited``...) in ``lang``;
+    ``?`` when there is none, and a state the catalog does not know as the engine wrote it."""
+    word = str(value or "?")
+    return messages.text(f"state.{word}", lang) if messages.known(f"state.{word}") else word
 
 
 def points(value: object, lang: str) -> str:

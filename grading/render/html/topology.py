@@ -27,7 +27,7 @@ from grading.render.html.markup import (
     flag_badge,
     fmt_num,
 )
-from grading.render.html.text import text
+from grading.render.html.text import state, text
 
 _KINDS = ("network", "container", "volume", "bind")  # a node's kind with a word of its own
 
@@ -144,7 +144,7 @@ class _Topology:
         lang, name = self.lang, str(container["name"])
         nets = _networks_of(container)
         entry = nets.get(net or "", {})
-        shown = str(container.get("state") or "?") + (f" · ip {entry['ip']}" if entry.get("ip")
+        shown = state(container.get("state"), lang) + (f" · ip {entry['ip']}" if entry.get("ip")
                                                        else "")
         lines = [_fit(name, NAME), _fit(container.get("image") or "?", LINE), _fit(shown, LINE)]
         aliases = [str(a) for a in fenced(entry.get("aliases")) if str(a) != name]
@@ -339,7 +339,7 @@ def _as_text(topo: _Topology, lang: str) -> list[str]:
         items.append(f"{text('network', lang)} {name}" + (f" ({detail})" if detail else "")
                      + (sep + ", ".join(members) if members else ""))
     for container in topo.containers:
-        parts = [f"{container.get('image') or '?'}, {container.get('state') or '?'}"]
+        parts = [f"{container.get('image') or '?'}, {state(container.get('state'), lang)}"]
         for net_name, entry in _networks_of(container).items():
             aliases = ", ".join(str(a) for a in fenced(entry.get("aliases")))
             parts.append(f"{text('network', lang)} {net_name}"
