@@ -14,10 +14,16 @@ The file's format::
     en = "no container named {name}"
 
 Both languages are required: a missing one is a usage error naming the entry.
+
+The reports' own words (the grade summary, the marks, the HTML report, the class
+page, a container's state) are entries of the same file under ``summary.``,
+``mark.``, ``html.``, ``class.`` and ``state.``; a renderer that knows its
+language asks :func:`text` for them.
 """
 
 from __future__ import annotations
 
+import functools
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -90,17 +96,28 @@ def format_message(value: object, lang: str, texts: Texts) -> str:
         return f"{template} {params}"
 
 
-_DEFAULT: dict[str, dict[str, str]] = {}
-
-
+@functools.cache
 def default_messages() -> Texts:
-    """The suite's own sentences (``grading/catalog/messages.toml``), read once."""
-    if not _DEFAULT:
-        try:
-            _DEFAULT.update(load_messages(DEFAULT_DIR))
-        except MessagesError:
-            pass  # a run reports it as a usage error; here only English text is wanted
-    return _DEFAULT
+    """The suite's own sentences (``grading/catalog/messages.toml``), read once a process."""
+    try:
+        return load_messages(DEFAULT_DIR)
+    except MessagesError:
+        return {}  # a run reports it as a usage error; here only the key is shown
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """The suite's sentence ``key`` in ``lang`` (French, the lab's, when unknown) with ``values``.
+
+    An unknown key is shown as ``key(values)``, never as an empty place
+    (``selftest/test_rubric_catalog.py`` checks that every key the renderers name exists).
+    """
+    return format_message(says(key, **values), lang if lang in LANGS else "fr",
+                          default_messages())
+
+
+def known(key: str) -> bool:
+    """Whether the suite's catalog has the sentence ``key``."""
+    return key in default_messages()
 
 
 def parse_messages(text: str, source: str) -> dict[str, dict[str, str]]:

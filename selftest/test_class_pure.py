@@ -325,6 +325,7 @@ def test_index_page_has_every_row_and_follows_the_accessibility_rules(lang: str)
     assert 'data-whales="2"' in page  # the thumbnail draws the valid whales only
     assert "container:redis2" in page  # the topology's verdict names the object
     assert f'<html lang="{lang}">' in page
+    assert not re.search(r"\bclass\.[a-z_]+\(", text), "a catalog key in place of its words"
 
 
 def test_index_escapes_what_comes_from_the_roster_and_reports() -> None:

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from grading.messages import default_messages
 from grading.render.html import render_html
 from grading.render.html.markup import MAX_DRAWN
 from grading.render.html.page import CSS
 from grading.render.html.pattern import parse_whale
-from grading.render.html.text import MARKS, TEXT
 from selftest.html_samples import HEART, broken_report, correct_report
 
 URL_ATTRS = ("src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset",
@@ -307,7 +307,9 @@ def test_a_report_without_observations_still_renders() -> None:
 
 
 def _strings(lang: str) -> list[str]:
-    return [entry[lang] for table in (TEXT, MARKS) for entry in table.values()]
+    """The page's own words: the catalog's ``html.``, ``mark.`` and ``state.`` entries."""
+    return [texts[lang] for key, texts in default_messages().items()
+            if key.startswith(("html.", "mark.", "state."))]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -334,6 +336,35 @@ def test_a_page_holds_none_of_the_other_languages_ui_strings(lang: str) -> None:
         readable = page.readable()
         found = [p for p in foreign if p in readable]
         assert not found, f"{other} strings in a {lang} page: {found}"
+
+
+@pytest.mark.parametrize(("lang", "shown", "not_shown"), [
+    ("fr", ["arrêté", "en marche", "créé"], ["exited", "running", "created"]),
+    ("en", ["exited", "running", "created"], ["arrêté", "en marche", "créé"]),
+])
+def test_a_containers_state_is_shown_in_the_pages_language(
+        lang: str, shown: list[str], not_shown: list[str]) -> None:
+    report = correct_report(lang)
+    containers = report["observations"]["topology"]["containers"]
+    containers[0]["state"], containers[1]["state"] = "exited", "created"  # the rest run
+    containers.append({"name": "odd", "image": "alpine", "state": "hibernating",
+                       "networks": {}, "mounts": []})
+    page = Page(render_html(report))
+    readable = page.readable()
+    for word in shown:
+        assert word in readable, word
+    for word in not_shown:
+        assert not re.search(rf"\b{word}\b", readable), word
+    assert "hibernating" in readable  # a state the catalog does not know: as the engine wrote it
+
+
+def test_no_page_shows_a_catalog_key_in_place_of_its_words() -> None:
+    for lang in ("fr", "en"):
+        for report in (correct_report(lang), broken_report(lang)):
+            report["selection"]["partial"] = True
+            report["not_graded"] = {"reason": "x"}
+            readable = Page(render_html(report)).readable()
+            assert not re.search(r"\b(?:html|mark|state)\.[a-z_]+\(", readable), readable
 
 
 def test_accessibility_structure_and_contrast() -> None:

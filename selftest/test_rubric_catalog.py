@@ -96,6 +96,50 @@ def test_a_message_missing_a_language_is_a_usage_error_naming_it(tmp_path: Path)
         parse_messages('["inspect.x"]\nfr = "bonjour {a}"\nen = "hello {b}"\n', "m.toml")
 
 
+def test_the_reports_words_go_through_the_same_validation(tmp_path: Path) -> None:
+    """summary., html. and class. words are catalog entries: an instructor's file that
+    leaves one without a language, or with other placeholders, is refused like any other."""
+    import pytest as _pytest
+
+    from grading.catalog import CatalogError
+
+    for body, problem in (('["html.title"]\nfr = "Résultats"\n', r'\["html.title"\] has no en'),
+                          ('["summary.score_line"]\nfr = "Note : {score}/{max}"\n'
+                           'en = "Score: {score}"\n', "different values"),
+                          ('["class.title"]\nfr = "La classe"\nen = "The class"\nde = "x"\n',
+                           "unknown language 'de'")):
+        (tmp_path / "messages.toml").write_text(body, encoding="utf-8")
+        with _pytest.raises(CatalogError, match=problem):
+            load_catalog(tmp_path)
+
+
+# Literal keys the code names, by the helper that prefixes them (a key held in a
+# variable, such as a node's kind, is checked by the renderers' own self-tests).
+_NAMED = (
+    ("**/*.py", r"\bi18n\.text\(\s*\"([a-z_]+)\"", "summary."),
+    ("render/html/*.py", r"(?<![.\w])text\(\s*[\"']([a-z_]+)[\"']", "html."),
+    ("classrun/index.py", r"(?<![.\w])t\(\s*[\"']([a-z_]+)[\"']", "class."),
+    ("**/*.py", r"\bmessages\.text\(\s*\"([a-z_.]+)\"", ""),
+)
+
+
+def test_every_word_the_code_names_is_in_the_catalog() -> None:
+    """A key the catalog lacks would be shown as ``key(values)``: never in a shipped suite."""
+    import re
+
+    from grading.i18n import MARK_KINDS
+    from grading.messages import default_messages
+
+    known = default_messages()
+    named = {f"mark.{kind}" for kind in MARK_KINDS}
+    for pattern, regex, prefix in _NAMED:
+        for path in (REPO / "grading").glob(pattern):
+            named |= {prefix + key for key in re.findall(regex, path.read_text(encoding="utf-8"))}
+    assert len(named) > 100, sorted(named)
+    assert {"summary.heading", "mark.passed", "html.title", "class.title"} <= named
+    assert sorted(named - set(known)) == []
+
+
 def test_a_message_is_shown_in_the_run_language_with_nested_sentences() -> None:
     from grading.messages import format_message, says
 

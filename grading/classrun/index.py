@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from grading import messages
 from grading.classrun.gradebook import Row, counts, max_score, num
 from grading.render.html.markup import (
     MAX_DRAWN,
@@ -39,55 +40,8 @@ BINS = 10
 MAX_FAILED_SHOWN = 30
 NOT_PASSED = ("failed", "error", "blocked", "notrun")
 
-TEXT: dict[str, dict[str, str]] = {
-    "title": {"fr": "La classe", "en": "The class"},
-    "skip": {"fr": "Aller aux étudiants", "en": "Skip to the students"},
-    "checkpoint": {"fr": "étape {c}", "en": "checkpoint {c}"},
-    "summary": {"fr": "{n} machine(s) : {g} notée(s), {i} incomplète(s), {x} non notée(s)",
-                "en": "{n} host(s): {g} graded, {i} incomplete, {x} not graded"},
-    "students": {"fr": "Les étudiants", "en": "Students"},
-    "col_student": {"fr": "Étudiant", "en": "Student"},
-    "col_grade": {"fr": "Note", "en": "Grade"},
-    "col_status": {"fr": "État", "en": "Status"},
-    "col_pattern": {"fr": "Motif", "en": "Pattern"},
-    "col_topology": {"fr": "Réseaux, conteneurs, volumes", "en": "Networks, containers, volumes"},
-    "col_reports": {"fr": "Rapports", "en": "Reports"},
-    "col_reason": {"fr": "Raison", "en": "Reason"},
-    "col_check": {"fr": "Vérification", "en": "Check"},
-    "col_count": {"fr": "Étudiants", "en": "Students"},
-    "col_range": {"fr": "Note", "en": "Grade"},
-    "graded": {"fr": "notée", "en": "graded"},
-    "incomplete": {"fr": "incomplète", "en": "incomplete"},
-    "not graded": {"fr": "non notée", "en": "not graded"},
-    "no_pattern": {"fr": "aucun motif lu", "en": "no pattern read"},
-    "no_whale": {"fr": "aucune baleine", "en": "no whale"},
-    "pattern_alt": {"fr": "Motif de {who} : {n} baleine(s)", "en": "Pattern of {who}: {n} whale(s)"},
-    "topo_ok": {"fr": "conforme", "en": "as expected"},
-    "topo_bad": {"fr": "{n} objet(s) en cause : {objs}", "en": "{n} object(s) wrong: {objs}"},
-    "topo_missed": {"fr": "{n} vérification(s) non réussie(s)", "en": "{n} check(s) not passed"},
-    "topo_none": {"fr": "non observé", "en": "not observed"},
-    "topo_counts": {"fr": "{n} réseau(x), {c} conteneur(s), {v} volume(s)",
-                    "en": "{n} network(s), {c} container(s), {v} volume(s)"},
-    "html": {"fr": "page", "en": "page"},
-    "json": {"fr": "JSON", "en": "JSON"},
-    "none": {"fr": "aucun", "en": "none"},
-    "report_of": {"fr": "rapport {kind} de {who}", "en": "{kind} report of {who}"},
-    "distribution": {"fr": "Répartition des notes", "en": "Grade distribution"},
-    "distribution_alt": {"fr": "Histogramme : nombre d'étudiants par tranche de note sur {max}",
-                         "en": "Histogram: students per grade range out of {max}"},
-    "no_grades": {"fr": "Aucune note.", "en": "No grade."},
-    "failed_most": {"fr": "Les vérifications les plus échouées",
-                    "en": "The checks the class failed most"},
-    "failed_caption": {"fr": "Étudiants notés qui n'ont pas réussi la vérification",
-                       "en": "Graded students who did not pass the check"},
-    "all_passed": {"fr": "Toutes les vérifications réussies par tous.",
-                   "en": "Every check passed by everyone."},
-    "not_graded_h": {"fr": "Machines non notées", "en": "Hosts not graded"},
-    "not_graded_none": {"fr": "Toutes les machines ont été notées.",
-                        "en": "Every host was graded."},
-    "footer": {"fr": "Page de classe de mobygrade, autonome : lisible hors ligne et imprimable.",
-               "en": "mobygrade's class page, self-contained: readable offline and printable."},
-}
+# A host's status (grading.classrun.outcome) -> its word (class.<key>), icon and row colour.
+_STATUS_KEY = {"graded": "graded", "incomplete": "incomplete", "not graded": "not_graded"}
 _STATUS_ICON = {"graded": "ok", "incomplete": "warn", "not graded": "no"}
 _STATUS_CSS = {"graded": "passed", "incomplete": "partial", "not graded": "failed"}
 
@@ -114,7 +68,8 @@ class Entry:
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    return TEXT[key][lang].format(**values)
+    """The page's word ``key`` (``class.<key>`` in ``grading/catalog/messages.toml``)."""
+    return messages.text(f"class.{key}", lang, **values)
 
 
 def _grade(entry: Entry, lang: str) -> str:
@@ -201,8 +156,8 @@ def _students(entries: Sequence[Entry], lang: str) -> list[str]:
     for number, entry in enumerate(entries):
         s, o = entry.row.student, entry.row.outcome
         who = f"{s.name} ({s.student})" if s.name else s.student
-        status = (f'{icon(_STATUS_ICON.get(o.status, "no"))}{esc(t(o.status, lang))}'
-                  if o.status in _STATUS_ICON else esc(o.status))
+        status = (f'{icon(_STATUS_ICON[o.status])}{esc(t(_STATUS_KEY[o.status], lang))}'
+                  if o.status in _STATUS_KEY else esc(o.status))
         reason = f'<p class="msg">{esc(o.reason, 300)}</p>' if o.reason else ""
         out.append(f'<tr class="{_STATUS_CSS.get(o.status, "failed")}" data-student="{esc(s.student)}">'
                    f'<th scope="row">{esc(who)}</th><td class="num">{esc(_grade(entry, lang))}</td>'

@@ -116,10 +116,12 @@ def preload() -> None:
     assert not leaked, f"preloading imported pytest plugins: {leaked}"
     with contextlib.suppress(Exception):  # the suite's texts, parsed once (grading.tomltext)
         from grading.catalog import DEFAULT_DIR, load_catalog
+        from grading.messages import default_messages
         from grading.rubric import DEFAULT_PATH, load_rubric
 
         load_catalog(DEFAULT_DIR)
         load_rubric(DEFAULT_PATH)
+        default_messages()  # the reports' words, memoised for every forked run
     import gc
 
     gc.collect()

@@ -84,7 +84,7 @@ def selection_lines(result: GradeResult) -> list[str]:
 def terminal_lines(result: GradeResult, verbosity: int = 0) -> list[Line]:
     """The grade summary, category by category; ``verbosity <= -2`` hides passed checks."""
     lang = result.meta.lang
-    mark_width = max(len(i18n.mark(kind, lang)) for kind in i18n.MARKS)
+    mark_width = max(len(i18n.mark(kind, lang)) for kind in i18n.MARK_KINDS)
     point_width = max((len(_points(c, lang)) for c in result.checks), default=3)
     indent = " " * (2 + mark_width + 2 + point_width + 2)
     lines: list[Line] = []

@@ -27,7 +27,9 @@ from grading.render.html.markup import (
     flag_badge,
     fmt_num,
 )
-from grading.render.html.text import TEXT, text
+from grading.render.html.text import state, text
+
+_KINDS = ("network", "container", "volume", "bind")  # a node's kind with a word of its own
 
 # --- the host's topology -----------------------------------------------------------------
 
@@ -142,9 +144,9 @@ class _Topology:
         lang, name = self.lang, str(container["name"])
         nets = _networks_of(container)
         entry = nets.get(net or "", {})
-        state = str(container.get("state") or "?") + (f" · ip {entry['ip']}" if entry.get("ip")
+        shown = state(container.get("state"), lang) + (f" · ip {entry['ip']}" if entry.get("ip")
                                                        else "")
-        lines = [_fit(name, NAME), _fit(container.get("image") or "?", LINE), _fit(state, LINE)]
+        lines = [_fit(name, NAME), _fit(container.get("image") or "?", LINE), _fit(shown, LINE)]
         aliases = [str(a) for a in fenced(entry.get("aliases")) if str(a) != name]
         if aliases:
             lines.append(_fit(f"{text('aliases', lang)}: {', '.join(aliases)}", LINE))
@@ -225,7 +227,8 @@ def _badge(node_x: float, node_y: float, numbers: Sequence[int]) -> str:
 
 def _node_svg(node: _Node, css: str, lang: str, titles: Mapping[int, str]) -> str:
     classes = css + (" ghost" if node.ghost else "") + (" flagged" if node.flags else "")
-    tip = f"{text(node.kind, lang) if node.kind in TEXT else ''} {node.name}".strip()
+    kind = text(node.kind, lang) if node.kind in _KINDS else ""
+    tip = f"{kind} {node.name}".strip()
     tip += "".join(f"\n⚠ {n} {titles.get(n, '')}" for n in node.flags)
     data = f' data-{node.kind}="{esc(node.name)}"' if node.kind != "none" else ""
     out = [(f"<g{data}><title>{esc(tip)}</title>"
@@ -336,7 +339,7 @@ def _as_text(topo: _Topology, lang: str) -> list[str]:
         items.append(f"{text('network', lang)} {name}" + (f" ({detail})" if detail else "")
                      + (sep + ", ".join(members) if members else ""))
     for container in topo.containers:
-        parts = [f"{container.get('image') or '?'}, {container.get('state') or '?'}"]
+        parts = [f"{container.get('image') or '?'}, {state(container.get('state'), lang)}"]
         for net_name, entry in _networks_of(container).items():
             aliases = ", ".join(str(a) for a in fenced(entry.get("aliases")))
             parts.append(f"{text('network', lang)} {net_name}"
