@@ -25,8 +25,8 @@ CLI (used by ``tox -e engine26`` and ``tox -e engine28``)::
     python -m selftest.engines [--version=26|28] [--no-iptables] [--load-lab-images]
         [--load IMAGE ...] -- COMMAND ...
 
-runs COMMAND with ``DOCKER_HOST`` set (inside the engine's namespace, if any)
-and exits with its status.
+runs COMMAND with ``DOCKER_HOST`` set (inside the engine's namespace, if any) and
+``MOBYGRADE_ENGINE_NO_ISOLATION`` (``1`` with ``--no-iptables``), and exits with its status.
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ PREPARED = ("26", "28")  # fetched and unpacked by scripts/engine.sh N
 START_TIMEOUT_S = 60
 PREPARE_TIMEOUT_S = 600
 LOAD_TIMEOUT_S = 600
+
+
+# Set by the CLI for COMMAND: "1" when the engine is a host without isolation (--no-iptables).
+NO_ISOLATION_ENV = "MOBYGRADE_ENGINE_NO_ISOLATION"
 
 
 class EngineUnsupported(Exception):
@@ -322,7 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mobygrade: second engine {engine.version} (API {engine.api_version}) at "
                   f"{engine.docker_host}" + (f", netns {engine.netns}" if engine.netns else ""),
                   flush=True)
-            env = {**os.environ, "DOCKER_HOST": engine.docker_host}
+            env = {**os.environ, "DOCKER_HOST": engine.docker_host,
+                   NO_ISOLATION_ENV: "1" if args.no_iptables else "0"}
             return subprocess.call(engine.inside(command), env=env)
     except (EngineUnsupported, host.HostError, subprocess.CalledProcessError,
             subprocess.TimeoutExpired, docker.errors.DockerException) as exc:

@@ -412,17 +412,18 @@ def networks_part(h: StudentHost, mistake: str = "") -> None:
         if mistake != "no_pattern":
             h.click(app, PATTERN)  # "Faites un motif reconnaissable en cliquant"
     h.network_create(net2)
-    app2_network = net1 if mistake == "app2_on_first_network" else net2
+    app2_network = {"app2_on_first_network": ["--network", net1],
+                    "app2_on_default_bridge": []}.get(mistake, ["--network", net2])
     port2 = "9091:80" if mistake == "app2_port_9091" else "9090:80"
     env2 = ("-e", f"USE_REDIS_HOST={redis2}") if mistake == "app2_use_redis_host" else ()
-    h.run(app2, "-it", "--network", app2_network, "-p", port2, *env2, image=h.app_image)
+    h.run(app2, "-it", *app2_network, "-p", port2, *env2, image=h.app_image)
     no_alias = mistake in ("no_alias", "app2_use_redis_host")
     alias = [] if no_alias else ["--network-alias", "redis"]
     redis2_network = net1 if mistake == "redis2_on_first_network" else net2
     h.run(redis2, "--network", redis2_network, *alias, image=h.redis_image)
     if mistake == "app2_on_both_networks":
         h.docker("network", "connect", net1, app2)
-    if mistake not in ("no_alias", "redis2_on_first_network"):
+    if mistake not in ("no_alias", "redis2_on_first_network", "app2_on_default_bridge"):
         h.wait_connected(app2)
     if mistake == "redis_stopped":
         h.docker("container", "stop", redis)

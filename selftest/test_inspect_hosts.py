@@ -38,7 +38,7 @@ from fixtures.engine import engine_url
 from fixtures.images.lab import LabImages, ensure_images
 from fixtures.inspect.evidence import lab_traces
 from fixtures.labels import PID_LABEL, RunIdentity
-from selftest.engines import lab_image_refs, secondary_engine
+from selftest.engines import NO_ISOLATION_ENV, lab_image_refs, secondary_engine
 from selftest.fingerprint_host import fingerprint
 from selftest.student_hosts import BUILDERS, Graded, StudentHost, grade
 from selftest.tcp_proxy import TcpProxy
@@ -69,6 +69,7 @@ class Case:
     max_wall_s: float = 30.0  # bounded, even for faults
     score: str = ""  # "zero" when nothing earns points; else partial for a mistake, full if none
     fresh_engine: bool = False  # needs an engine whose event history holds no lab object
+    isolating: bool = True  # False: graded on a host without isolation between networks
 
     @property
     def id(self) -> str:
@@ -97,12 +98,21 @@ CASES = [
          {"dns_redis": F, "alias": F, "dns_alias": B, "app2_connected": F}, tcp=False),
     Case("networks", "second_network_misnamed", {"moby_counter2_network": F}, tcp=False),
     Case("networks", "no_alias", {"alias": F, "dns_alias": B, "app2_connected": F}),
-    # app2 on the wrong network(s): deducted by app2_container, dns_alias and isolation; the
-    # app itself answers and is connected (to the first redis), so app2_connected is measured.
-    # app2 on the first network only: its DNS is that network's, so the alias cannot be
-    # measured from it (blocked, with the network fix); both networks: measured, and wrong
-    Case("networks", "app2_on_first_network", {"app2_container": F, "dns_alias": B, "isolation": F}),
-    Case("networks", "app2_on_both_networks", {"app2_container": F, "dns_alias": F, "isolation": F}),
+    # app2 on the wrong network(s): deducted by app2_container; the app itself answers and is
+    # connected (to the first redis), so app2_connected is measured. app2 off moby-counter2: its
+    # DNS is another network's, so the alias cannot be measured from it (blocked, with the
+    # network fix); on both networks: measured, and wrong (either redis may answer). Isolation
+    # is the two networks': app2 misplaced proves nothing of it (on moby-counter it reaches
+    # redis through that network), so it is measured from redis2, on moby-counter2 alone: passed.
+    Case("networks", "app2_on_first_network", {"app2_container": F, "dns_alias": B}),
+    Case("networks", "app2_on_both_networks", {"app2_container": F, "dns_alias": F}),
+    # --network forgotten for app2 (the playtest's host): on the default bridge it resolves no
+    # redis, so it says disconnected (failed, as the first app's forgotten --network does)
+    Case("networks", "app2_on_default_bridge",
+         {"app2_container": F, "dns_alias": B, "app2_connected": F}, tcp=False),
+    # the lab done right on an engine that does not isolate its networks (--iptables=false,
+    # FORWARD ACCEPT): app2, on moby-counter2 alone, reaches redis: isolation fails, nothing else
+    Case("networks", "host_without_isolation", {"isolation": F}, tcp=False, isolating=False),
     # redis stopped: its own check fails (hint: docker container start redis); what needs it
     # running cannot be measured.
     Case("networks", "redis_stopped",
@@ -209,8 +219,15 @@ def student_engine(case: Case, request: pytest.FixtureRequest, tcp_host: str,
            docker_client: docker.DockerClient) -> HostEngine:
     """The engine under test, or on the shared default engine, for a cleanup case, a
     second engine of its own (an engine of our own, as in the CI passes, is used whole)."""
-    if case.checkpoint == "cleanup" and LOCAL == DEFAULT:
-        own: HostEngine = request.getfixturevalue("own_engine")
+    without = os.environ.get(NO_ISOLATION_ENV) == "1"  # this pass's engine does not isolate
+    if case.isolating and without and case.checkpoint == "networks":
+        pytest.skip("this engine does not isolate its networks: the case expects one that does")
+    if not case.isolating and not without and LOCAL != DEFAULT:
+        pytest.skip("needs a host without isolation: python -m selftest.engines --no-iptables "
+                    "--load-lab-images -- python -m pytest selftest/test_inspect_hosts.py "
+                    f"-k {case.id}")
+    if (case.checkpoint == "cleanup" or not case.isolating) and LOCAL == DEFAULT:
+        own: HostEngine = request.getfixturevalue("own_engine")  # iptables=False: no isolation
         return own
     return HostEngine(LOCAL, tcp_host, docker_client)
 

@@ -108,6 +108,29 @@ def test_the_networks_questions_are_asked_ahead_once_per_running_app() -> None:
     assert plan(host, "volumes") == []  # no volume, no second redis: nothing its checks ask
 
 
+def test_isolation_is_asked_ahead_from_redis2_when_the_second_app_is_elsewhere() -> None:
+    from fixtures.inspect.ahead import plan
+    from fixtures.inspect.snapshot import ContainerFacts, Endpoint, HostSnapshot
+
+    def container(name: str, network: str, ip: str, aliases: tuple[str, ...] = (),
+                  image: str = "img-app") -> ContainerFacts:
+        return ContainerFacts(id=f"id-{name}", name=name, image_ref="x", image_id=image,
+                              image_repos=(), image_role="", status="running", restart_count=0,
+                              exit_code=0, endpoints=(Endpoint(network, network, ip, aliases),),
+                              mounts=(), ports=())
+
+    ping = ("ping", "-c", "1", "-W", "1", "172.18.0.2")
+    host = HostSnapshot(containers=(
+        container("redis", "moby-counter", "172.18.0.2", image="img-redis"),
+        container("moby-counter", "moby-counter", "172.18.0.3"),
+        container("moby-counter2", "moby-counter", "172.18.0.4"),  # the wrong network
+        container("redis2", "moby-counter2", "172.19.0.2", ("redis",), image="img-redis")),
+        networks=(), volumes=())
+    batches = plan(host, "networks")
+    assert batches[-1] == Batch("img-app", "id-redis2", commands=(ping,))
+    assert len(batches) == 3  # both apps' batches, then redis2's ping
+
+
 def test_engine_reads_of_every_app_are_asked_ahead_in_one_container() -> None:
     from fixtures.inspect.ahead import plan
     from fixtures.inspect.snapshot import ContainerFacts, HostSnapshot, PortBinding

@@ -26,6 +26,7 @@ from fixtures.inspect.rules import (
     image_problem,
     is_app,
     is_redis,
+    isolation_vantage,
     mount_problem,
     port_problem,
     published,
@@ -385,6 +386,31 @@ def test_second_app_prefers_a_running_one_over_a_stopped_moby_counter2() -> None
                  ports={"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "9090"}]}),
     )
     assert second_app(snap, "moby-counter2").name == "web2"  # type: ignore[union-attr]
+
+
+def test_isolation_is_looked_at_from_a_container_on_moby_counter2_alone() -> None:
+    """The second app as the handout does, when it is on moby-counter2 and not on moby-counter;
+    misplaced (elsewhere, or on both), redis2 stands in; nothing placed so: None (blocked)."""
+    app, n1, n2 = "russmckendrick/moby-counter", "moby-counter", "moby-counter2"
+
+    def vantage(app2_nets: dict[str, list[str]], app2_status: str = "running",
+                redis2_nets: dict[str, list[str]] | None = None,
+                redis2_status: str = "running") -> str | None:
+        found = isolation_vantage(_snapshot(
+            _inspect("redis", networks={n1: []}),
+            _inspect("moby-counter2", app, status=app2_status, networks=app2_nets),
+            _inspect("redis2", status=redis2_status,
+                     networks={n2: ["redis"]} if redis2_nets is None else redis2_nets)), n1, n2)
+        return found.name if found is not None else None
+
+    assert vantage({n2: []}) == "moby-counter2"
+    assert vantage({n1: []}) == "redis2"
+    assert vantage({"bridge": []}) == "redis2"
+    assert vantage({n2: [], n1: []}) == "redis2"  # reaches redis through moby-counter itself
+    assert vantage({n2: []}, "exited") == "redis2"
+    assert vantage({n2: []}, "exited", redis2_status="exited") == "moby-counter2"  # blocked there
+    assert vantage({n1: []}, redis2_status="exited") is None
+    assert vantage({"bridge": []}, redis2_nets={n2: [], n1: []}) is None
 
 
 def test_a_near_named_volume_is_found() -> None:
