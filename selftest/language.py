@@ -180,6 +180,20 @@ def foreign_words(text: str, lang: str, where: str = "") -> list[Leak]:
     return leaks
 
 
+# -- jargon a student cannot read ---------------------------------------------------------
+
+# DNS response codes: a student reads what happened in plain words; the code may follow
+# in parentheses, for the instructor (« ne connaît pas ce nom (NXDOMAIN) »).
+DNS_CODES = ("NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED", "FORMERR", "NOTIMP", "TIMEOUT")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def bare_jargon(text: str) -> list[str]:
+    """The DNS codes of ``text`` said outside parentheses (and outside code spans)."""
+    outside = _PARENTHESES.sub(" ", re.sub(r"`[^`]*`", " ", text))
+    return [code for code in DNS_CODES if re.search(rf"\b{code}\b", outside)]
+
+
 # -- what a run prints that is not ours (pytest's own English) --------------------------
 
 _PYTEST_CHROME = re.compile(
