@@ -54,6 +54,7 @@ reached failed passed answered answers answer shows showed say says said
 removed kept left made built pulled named called
 here there every each some any many more most other another same such
 check checks please fix rerun use uses using used need needs needed
+context
 """))
 
 # French words that no English sentence uses (as whole words); any accented word too.

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import pytest
 
-from selftest.language import bare_jargon, foreign_words, leaks_in, our_lines, prose
+from selftest.language import (
+    assert_no_leak,
+    bare_jargon,
+    foreign_words,
+    leaks_in,
+    our_lines,
+    prose,
+)
 
 
 def _sentences() -> list[tuple[str, str, str]]:
@@ -217,3 +224,39 @@ def test_the_former_dns_sentences_are_no_longer_said() -> None:
     code = "\n".join(path.read_text(encoding="utf-8") for folder in ("fixtures", "tests", "grading")
                      for path in (root / folder).rglob("*.py"))
     assert [key for key in sorted(UNUSED_DNS_KEYS) if f'"{key}"' in code] == []
+
+
+# -- an engine's address, as the doctor and the engine errors name it -----------------------
+
+ENDPOINTS = [
+    (("ssh://nobody@127.0.0.1:1", "ssh", None, "DOCKER_HOST"),
+     "ssh://nobody@127.0.0.1:1 (ssh, DOCKER_HOST)", "ssh://nobody@127.0.0.1:1 (ssh, DOCKER_HOST)"),
+    (("tcp://10.9.9.9:2376", "tls", "lab", "DOCKER_CONTEXT"),
+     "tcp://10.9.9.9:2376 (tls, contexte lab)", "tcp://10.9.9.9:2376 (tls, context lab)"),
+    (("unix:///home/s/.colima/docker.sock", "unix", "colima", "currentContext"),
+     "unix:///home/s/.colima/docker.sock (contexte colima)",
+     "unix:///home/s/.colima/docker.sock (context colima)"),
+    (("unix:///var/run/docker.sock", "unix", None, "default"),
+     "unix:///var/run/docker.sock", "unix:///var/run/docker.sock"),
+]
+
+
+@pytest.mark.parametrize(("where", "fr", "en"), ENDPOINTS)
+def test_an_endpoint_is_named_in_the_run_language(
+        where: tuple[str, str, str | None, str], fr: str, en: str) -> None:
+    from fixtures.doctor import endpoint_findings
+    from fixtures.transport import Endpoint, SshCommandError, explain_failure
+    from grading.messages import default_messages, format_message
+
+    url, transport, context_name, source = where
+    endpoint = Endpoint(url, transport, context=context_name, source=source)
+    said = {lang: format_message(endpoint.describe(), lang, default_messages())
+            for lang in ("fr", "en")}
+    assert said == {"fr": fr, "en": en}
+    refused = SshCommandError("ssh: connect to host 127.0.0.1 port 1: Connection refused", 255)
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for lang in ("fr", "en"):
+        lines = [finding.text for finding in endpoint_findings(endpoint, lang)]
+        lines.append(format_message(explain_failure(endpoint, refused), lang, default_messages()))
+        texts[lang] = [(f"endpoint {url}", line) for line in lines]
+    assert_no_leak(f"endpoint {url}", texts)
