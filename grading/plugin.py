@@ -23,7 +23,7 @@ from grading.catalog import Catalog, CatalogError, load_catalog
 from grading.checkid import parse_nodeid
 from grading.discover import KnownChecks, scan
 from grading.fingerprint import fingerprint
-from grading.options import GradingOptions, OptionError, add_options, resolve
+from grading.options import GradingOptions, OptionError, add_options, error_lang, resolve
 from grading.prereq import stable_order
 from grading.render.safe import no_surrogates
 from grading.reporter import GradeReporter
@@ -75,7 +75,9 @@ def pytest_configure(config: pytest.Config) -> None:
         known = scan(config.rootpath / "tests")
         rubric = load_rubric(opts.rubric_path, known)
         catalog = load_catalog(opts.catalog_dir)
-    except (OptionError, RubricError, CatalogError) as exc:
+    except OptionError as exc:  # a sentence, in the language the run would have spoken
+        raise pytest.UsageError(exc.text(error_lang(config))) from None
+    except (RubricError, CatalogError) as exc:
         raise pytest.UsageError(str(exc)) from None
     state = GradingState(opts, rubric, catalog, known)
     config.stash[state_key] = state

@@ -260,3 +260,44 @@ def test_an_endpoint_is_named_in_the_run_language(
         lines.append(format_message(explain_failure(endpoint, refused), lang, default_messages()))
         texts[lang] = [(f"endpoint {url}", line) for line in lines]
     assert_no_leak(f"endpoint {url}", texts)
+
+
+# -- usage errors (exit 4, one line) in the run's language ----------------------------------
+
+USAGE_MISTAKES = [
+    ["inspect", "bogus"],
+    ["inspect"],
+    ["provision", "--checkpoint=networks"],
+    ["inspect", "networks", "--lab-images=zzz"],
+    ["inspect", "networks", "--grade-report=foo"],
+    ["inspect", "networks", "--grade-report=pdf:x.pdf"],
+    ["inspect", "networks", "--grade-min=lots"],
+    ["inspect", "networks", "--lab-mode=provision"],
+    ["inspect", "networks", "--checkpoint", "volumes"],
+    ["frobnicate"],
+    ["class", "/nonexistent/roster.csv", "--checkpoint", "networks", "--out", "/nonexistent/o"],
+    ["class", "roster.csv", "--checkpoint", "nope", "--out", "o"],
+    ["class", "roster.csv", "--out", "o"],
+    ["gradebook", "somewhere"],
+]
+
+
+@pytest.mark.parametrize("args", USAGE_MISTAKES, ids=" ".join)
+def test_a_usage_error_is_one_line_in_the_run_language(args: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTEST_"))}
+    env["DOCKER_HOST"] = "tcp://127.0.0.1:1"  # nothing is contacted: an unreachable engine
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for lang in ("fr", "en"):
+        env["LANG"] = "C.UTF-8"  # the locale says nothing: French, unless --lang en
+        done = subprocess.run([sys.executable, "-m", "grading.cli", *args, "--lang", lang],
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        assert done.returncode == 4 and len(lines) == 1, lines
+        assert lines[0].startswith(("mobygrade: ", "ERROR: ")), lines
+        texts[lang] = [(" ".join(args), lines[0].split(": ", 1)[1])]
+    assert texts["fr"] != texts["en"], texts
+    assert_no_leak(" ".join(args), texts)
