@@ -187,6 +187,13 @@ def test_error_is_the_suites_fault_not_the_students(suite: pytest.Pytester) -> N
     assert "Score: 7/10" in text
 
 
+def test_the_suites_fault_is_said_in_the_run_language(suite: pytest.Pytester) -> None:
+    write_checks(suite, app_connected="error")
+    text = "\n".join(summary(suite.runpytest("--lang", "fr")))
+    assert "erreur de la suite de tests, pas de votre TP : merci de la signaler (KeyError : " \
+           "'boom', dans tests/provision/test_networks.py:" in text
+
+
 def test_skip_is_skipped_and_counts_zero(suite: pytest.Pytester) -> None:
     write_checks(suite, app_connected="skip")
     result = suite.runpytest("--lang", "en")
