@@ -20,14 +20,15 @@ from dataclasses import dataclass
 
 from grading import argv, cli_help, launch, suite
 from grading.context import LANGS, MODES
+from grading.messages import SaidError, says
 from grading.options import default_lang
 
 USAGE_ERROR = 4
 HELP = ("-h", "--help")
 
 
-class CommandUsageError(ValueError):
-    """A mistake on the command line; ``str()`` is one line."""
+class CommandUsageError(SaidError):
+    """A mistake on the command line: one sentence (``text(lang)``; ``str()`` English)."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,7 @@ def inspect(args: Sequence[str]) -> int:
     rest = list(args)
     if rest and not rest[0].startswith("-"):
         if argv.mentions(rest[1:], "--checkpoint"):
-            raise CommandUsageError(
-                f"checkpoint given twice ({rest[0]} and --checkpoint): give one"
-            )
+            raise CommandUsageError(says("usage.checkpoint_twice", first=rest[0]))
         rest = [f"--checkpoint={rest[0]}", *rest[1:]]
     return launch.run("inspect", rest)
 
@@ -128,6 +127,12 @@ def help_lang(args: Sequence[str]) -> str:
     return default_lang(os.environ)
 
 
+def _command_names() -> dict[str, str]:
+    """The commands as a sentence names them: ``commands`` (all but the last) and ``last``."""
+    names = list(COMMANDS)
+    return {"commands": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def help_text(args: Sequence[str]) -> str:
     try:
         where = str(suite.locate().root)
@@ -140,33 +145,29 @@ def help_text(args: Sequence[str]) -> str:
 def dispatch(args: Sequence[str]) -> int:
     if not args or args[0] in ("help", *HELP):
         if not args:
-            raise CommandUsageError(
-                f"no command; use {' or '.join(COMMANDS)} (mobygrade --help)"
-            )
+            raise CommandUsageError(says("usage.no_command", **_command_names()))
         print(help_text(args), end="")
         return 0
     name, rest = args[0], list(args[1:])
     command = COMMANDS.get(name)
     if command is None:
-        raise CommandUsageError(
-            f"unknown command {name!r}; use {' or '.join(COMMANDS)} (mobygrade --help)"
-        )
+        raise CommandUsageError(says("usage.unknown_command", name=repr(name),
+                                     **_command_names()))
     if any(arg in HELP for arg in rest):
         print(help_text(rest), end="")
         return 0
     other = [mode for mode in argv.values(rest, "--lab-mode") if mode != name]
     if name in MODES and other:
-        raise CommandUsageError(
-            f"--lab-mode={other[0]} contradicts the command: use mobygrade {other[0]} ..."
-        )
+        raise CommandUsageError(says("usage.mode_contradicts", mode=other[0]))
     return command.run(rest)
 
 
 def main(args: Sequence[str] | None = None) -> int:
+    given = sys.argv[1:] if args is None else list(args)
     try:
-        return dispatch(sys.argv[1:] if args is None else args)
-    except CommandUsageError as exc:
-        print(f"mobygrade: {exc}", file=sys.stderr)
+        return dispatch(given)
+    except CommandUsageError as exc:  # in the language the run would have spoken
+        print(f"mobygrade: {exc.text(help_lang(given))}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:  # `mobygrade ... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

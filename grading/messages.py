@@ -56,6 +56,24 @@ class Message:
         return format_message(self, lang, default_messages())
 
 
+class SaidError(ValueError):
+    """An error whose ``message`` is a sentence of the catalog (or plain data), one line.
+
+    ``text(lang)`` is what the person who ran the command reads, in the run's language;
+    ``str()`` is the English text, for logs and tracebacks.
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+    def text(self, lang: str) -> str:
+        return format_message(self.message, lang, default_messages())
+
+
 def says(key: str, **params: object) -> Message:
     """The sentence ``key`` with ``params``, to be shown in the run's language."""
     return Message(key, tuple(sorted(params.items())))

@@ -17,14 +17,15 @@ import pytest
 
 from grading.catalog import DEFAULT_DIR as DEFAULT_CATALOG_DIR
 from grading.context import LANGS
+from grading.messages import SaidError, Text, says
 from grading.rubric import DEFAULT_PATH as DEFAULT_RUBRIC
 from grading.scoring import MinSpec
 
 REPORT_FORMATS = ("json", "gradescope", "classroom", "junit", "markdown", "html")
 
 
-class OptionError(ValueError):
-    """A bad option value. ``str()`` is one line naming the option."""
+class OptionError(SaidError):
+    """A bad option value: one sentence naming the option (``text(lang)``; ``str()`` English)."""
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,24 @@ def default_lang(env: Mapping[str, str]) -> str:
     return "fr"
 
 
+def error_lang(config: pytest.Config, env: Mapping[str, str] | None = None) -> str:
+    """The language of a usage error: ``--lang``, else ``grading_lang`` (ini), else the
+    locale; a value that is not a language (``--lang de``) gives the locale's."""
+    env = os.environ if env is None else env
+    for name, get in (("lang", config.getoption), ("grading_lang", config.getini)):
+        try:
+            value = str(get(name) or "").strip().lower()
+        except ValueError:  # the grading plugin (which declares them) is not loaded
+            continue
+        if value:
+            return value if value in LANGS else default_lang(env)
+    return default_lang(env)
+
+
 def parse_lang(value: str, where: str) -> str:
     lang = value.strip().lower()
     if lang not in LANGS:
-        raise OptionError(f"{where}: unknown language {value!r}; use fr or en")
+        raise OptionError(says("usage.unknown_lang", where=where, value=repr(value)))
     return lang
 
 
@@ -95,29 +110,27 @@ def parse_min(value: str, where: str) -> MinSpec:
     try:
         amount = float(number.replace(",", "."))
     except ValueError:
-        raise OptionError(
-            f"{where}: {value!r} is not a number of points or a percentage like 80%"
-        ) from None
+        raise OptionError(says("usage.min_not_number", where=where, value=repr(value))) from None
     if not math.isfinite(amount) or amount < 0 or (percent and amount > 100):
-        raise OptionError(f"{where}: {value!r} is out of range (0 or more points, or 0% to 100%)")
+        raise OptionError(says("usage.min_out_of_range", where=where, value=repr(value)))
     return MinSpec(value=amount, percent=percent)
 
 
-def check_writable(path: Path) -> str | None:
+def check_writable(path: Path) -> Text | None:
     """Why a report cannot be written at ``path``, or None when it can (nothing is created)."""
     if path.is_dir():
-        return "is a directory"
+        return says("usage.is_directory")
     if path.exists():
-        return None if os.access(path, os.W_OK) else "not writable"
+        return None if os.access(path, os.W_OK) else says("usage.not_writable")
     parent = path.parent
     while not parent.exists():
         if parent.parent == parent:
-            return "no existing parent directory"
+            return says("usage.no_parent")
         parent = parent.parent
     if not parent.is_dir():
-        return f"{parent} is not a directory"
+        return says("usage.parent_not_directory", parent=str(parent))
     if not os.access(parent, os.W_OK | os.X_OK):
-        return f"directory {parent} is not writable"
+        return says("usage.parent_not_writable", parent=str(parent))
     return None
 
 
@@ -125,16 +138,16 @@ def parse_report(value: str, where: str, base: Path) -> ReportSpec:
     fmt, sep, raw_path = value.partition(":")
     fmt = fmt.strip().lower()
     if not sep or not raw_path.strip():
-        raise OptionError(f"{where} {value!r}: expected FORMAT:PATH, e.g. json:grade.json")
+        raise OptionError(says("usage.report_form", where=where, value=repr(value)))
     if fmt not in REPORT_FORMATS:
-        raise OptionError(
-            f"{where} {value!r}: unknown format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}"
-        )
+        raise OptionError(says("usage.report_format", where=where, value=repr(value),
+                               fmt=repr(fmt), formats=", ".join(REPORT_FORMATS)))
     path = Path(os.path.expanduser(raw_path.strip()))
     path = path if path.is_absolute() else base / path
     problem = check_writable(path)
     if problem:
-        raise OptionError(f"{where} {value!r}: cannot write {path}: {problem}")
+        raise OptionError(says("usage.report_unwritable", where=where, value=repr(value),
+                               path=str(path), problem=problem))
     return ReportSpec(fmt=fmt, path=path)
 
 
@@ -158,7 +171,8 @@ def resolve(config: pytest.Config, env: Mapping[str, str] | None = None) -> Grad
     catalog_ini = str(config.getini("grading_catalog"))
     catalog_dir = _ini_path(config, catalog_ini) if catalog_ini else DEFAULT_CATALOG_DIR
     if catalog_ini and not catalog_dir.is_dir():
-        raise OptionError(f"grading_catalog (ini): {catalog_dir} is not a directory")
+        raise OptionError(says("usage.not_a_directory", where="grading_catalog (ini)",
+                               path=str(catalog_dir)))
 
     lang_opt = config.getoption("lang")
     lang_ini = str(config.getini("grading_lang"))

@@ -23,7 +23,8 @@ from grading.catalog import Catalog, CatalogError, load_catalog
 from grading.checkid import parse_nodeid
 from grading.discover import KnownChecks, scan
 from grading.fingerprint import fingerprint
-from grading.options import GradingOptions, OptionError, add_options, resolve
+from grading.messages import Message, says
+from grading.options import GradingOptions, OptionError, add_options, error_lang, resolve
 from grading.prereq import stable_order
 from grading.render.safe import no_surrogates
 from grading.reporter import GradeReporter
@@ -75,7 +76,9 @@ def pytest_configure(config: pytest.Config) -> None:
         known = scan(config.rootpath / "tests")
         rubric = load_rubric(opts.rubric_path, known)
         catalog = load_catalog(opts.catalog_dir)
-    except (OptionError, RubricError, CatalogError) as exc:
+    except OptionError as exc:  # a sentence, in the language the run would have spoken
+        raise pytest.UsageError(exc.text(error_lang(config))) from None
+    except (RubricError, CatalogError) as exc:
         raise pytest.UsageError(str(exc)) from None
     state = GradingState(opts, rubric, catalog, known)
     config.stash[state_key] = state
@@ -163,11 +166,17 @@ def _describe(item: pytest.Item, call: pytest.CallInfo[None],
         path = Path(entry.path)
         shown = path.relative_to(item.config.rootpath) if path.is_relative_to(
             item.config.rootpath) else path
-        where = f" at {shown}:{entry.lineno + 1}"
+        where = f"{shown}:{entry.lineno + 1}"
     except (IndexError, AttributeError, TypeError, ValueError):
         pass
-    first = str(exc).strip().splitlines()[:1]
-    return "error", 0.0, f"{type(exc).__name__}: {first[0] if first else ''}{where}"
+    said = getattr(exc, "message", None)  # the suite's own errors say a catalog sentence
+    if not isinstance(said, Message):
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else None
+    lines = (say(said) if said is not None else str(exc)).strip().splitlines()[:1]
+    detail = lines[0] if lines else ""
+    crash = says("suite.crash_at", error=type(exc).__name__, detail=detail, where=where) \
+        if where else says("suite.crash", error=type(exc).__name__, detail=detail)
+    return "error", 0.0, say(crash)
 
 
 def _short_failure(config: pytest.Config, call: pytest.CallInfo[None]) -> bool:

@@ -54,6 +54,7 @@ reached failed passed answered answers answer shows showed say says said
 removed kept left made built pulled named called
 here there every each some any many more most other another same such
 check checks please fix rerun use uses using used need needs needed
+context
 """))
 
 # French words that no English sentence uses (as whole words); any accented word too.
@@ -178,6 +179,20 @@ def foreign_words(text: str, lang: str, where: str = "") -> list[Leak]:
             if foreign(word, lang):
                 leaks.append(Leak(word, line, where))
     return leaks
+
+
+# -- jargon a student cannot read ---------------------------------------------------------
+
+# DNS response codes: a student reads what happened in plain words; the code may follow
+# in parentheses, for the instructor (« ne connaît pas ce nom (NXDOMAIN) »).
+DNS_CODES = ("NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED", "FORMERR", "NOTIMP", "TIMEOUT")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def bare_jargon(text: str) -> list[str]:
+    """The DNS codes of ``text`` said outside parentheses (and outside code spans)."""
+    outside = _PARENTHESES.sub(" ", re.sub(r"`[^`]*`", " ", text))
+    return [code for code in DNS_CODES if re.search(rf"\b{code}\b", outside)]
 
 
 # -- what a run prints that is not ours (pytest's own English) --------------------------

@@ -187,6 +187,13 @@ def test_error_is_the_suites_fault_not_the_students(suite: pytest.Pytester) -> N
     assert "Score: 7/10" in text
 
 
+def test_the_suites_fault_is_said_in_the_run_language(suite: pytest.Pytester) -> None:
+    write_checks(suite, app_connected="error")
+    text = "\n".join(summary(suite.runpytest("--lang", "fr")))
+    assert "erreur de la suite de tests, pas de votre TP : merci de la signaler (KeyError : " \
+           "'boom', dans tests/provision/test_networks.py:" in text
+
+
 def test_skip_is_skipped_and_counts_zero(suite: pytest.Pytester) -> None:
     write_checks(suite, app_connected="skip")
     result = suite.runpytest("--lang", "en")
@@ -298,14 +305,15 @@ BAD_INPUTS = [
                                     '[provision."networks.alias"]')}, [],
      "rubric", "prerequisite cycle"),
     ({}, ["--rubric", "missing.toml"], "rubric", "missing.toml: no such file"),
-    ({}, ["--grade-report", "pdf:grade.pdf"], "--grade-report", "unknown format 'pdf'"),
-    ({}, ["--grade-report", "json"], "--grade-report", "expected FORMAT:PATH"),
+    # the options' mistakes are said in the run's language (French here: LANG=fr_FR)
+    ({}, ["--grade-report", "pdf:grade.pdf"], "--grade-report", "format inconnu 'pdf'"),
+    ({}, ["--grade-report", "json"], "--grade-report", "FORMAT:CHEMIN attendu"),
     ({"afile": "x"}, ["--grade-report", "json:afile/grade.json"], "--grade-report",
-     "cannot write"),
-    ({}, ["--grade-report", "json:catalog"], "--grade-report", "is a directory"),
-    ({}, ["--lang", "de"], "--lang", "unknown language 'de'"),
-    ({}, ["-o", "grading_lang=es"], "grading_lang (ini)", "unknown language 'es'"),
-    ({}, ["--grade-min", "lots"], "--grade-min", "not a number of points"),
+     "impossible d'écrire"),
+    ({}, ["--grade-report", "json:catalog"], "--grade-report", "c'est un répertoire"),
+    ({}, ["--lang", "de"], "--lang", "langue inconnue 'de'"),
+    ({}, ["-o", "grading_lang=es"], "grading_lang (ini)", "langue inconnue 'es'"),
+    ({}, ["--grade-min", "lots"], "--grade-min", "n'est ni un nombre de points"),
     ({"catalog/provision.toml": '["networks.alias"]\ntitle = "x"\n'}, [], "catalog",
      "title must be"),
     ({"catalog/messages.toml": '["provision.x"]\nfr = "aucun réseau {name}"\n'}, [],
@@ -327,6 +335,19 @@ def test_bad_input_is_one_line_exit_4_before_collection(
     assert len(errors) == 1, errors
     assert errors[0].startswith("ERROR: ") and names in errors[0] and problem in errors[0]
     assert "collected" not in result.stdout.str() and not ran(suite)
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (["--grade-report", "pdf:grade.pdf", "--lang", "en"], "unknown format 'pdf'"),
+    (["--grade-min", "lots", "-o", "grading_lang=en"], "is not a number of points"),
+    (["--lang", "de"], "langue inconnue 'de'"),  # not a language: the locale's (French)
+])
+def test_an_option_mistake_is_said_in_the_run_language(
+    suite: pytest.Pytester, args: list[str], problem: str
+) -> None:
+    result = suite.runpytest(*args)
+    errors = [line for line in result.errlines if line.strip()]
+    assert result.ret == 4 and len(errors) == 1 and problem in errors[0], errors
 
 
 def test_bad_input_in_a_real_process_has_no_traceback(suite: pytest.Pytester) -> None:

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import pytest
 
-from selftest.language import foreign_words, leaks_in, our_lines, prose
+from selftest.language import (
+    assert_no_leak,
+    bare_jargon,
+    foreign_words,
+    leaks_in,
+    our_lines,
+    prose,
+)
 
 
 def _sentences() -> list[tuple[str, str, str]]:
@@ -131,9 +138,164 @@ def test_pytest_tracebacks_and_quoted_logs_are_not_sentences() -> None:
     assert foreign_words("| x | a<br>│ the redis is ready<br>Indice : y |", "fr") == []
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("fr", "NXDOMAIN de 127.0.0.11 : aucune adresse"),
-                                              ("en", "NXDOMAIN from 127.0.0.11: no address")])
-def test_a_dns_answer_is_said_in_the_run_language(lang: str, shown: str) -> None:
+# -- DNS answers in plain words --------------------------------------------------------
+
+_DOCKER_DNS = "127.0.0.11"
+DNS_ANSWERS = [
+    (("NOERROR", ("172.18.0.2",), _DOCKER_DNS, ""),
+     "le DNS de Docker (127.0.0.11) a répondu 172.18.0.2",
+     "Docker's DNS (127.0.0.11) answered 172.18.0.2"),
+    (("NOERROR", (), _DOCKER_DNS, ""),
+     "le DNS de Docker (127.0.0.11) a répondu sans adresse (NOERROR)",
+     "Docker's DNS (127.0.0.11) answered with no address (NOERROR)"),
+    (("NXDOMAIN", (), _DOCKER_DNS, ""),
+     "le DNS de Docker (127.0.0.11) ne connaît pas ce nom (NXDOMAIN)",
+     "Docker's DNS (127.0.0.11) does not know this name (NXDOMAIN)"),
+    (("TIMEOUT", (), _DOCKER_DNS, "no answer"),
+     "le DNS de Docker (127.0.0.11) n'a pas répondu (TIMEOUT)",
+     "Docker's DNS (127.0.0.11) did not answer (TIMEOUT)"),
+    (("SERVFAIL", (), "10.0.0.53", ""),
+     "le serveur DNS 10.0.0.53 a répondu par une erreur (SERVFAIL)",
+     "the DNS server 10.0.0.53 answered with an error (SERVFAIL)"),
+    (("ERROR", (), _DOCKER_DNS, "sendto: network unreachable"),
+     ("le DNS de Docker (127.0.0.11) n'a pas pu être interrogé (ERROR : sendto: network "
+      "unreachable)"),
+     "Docker's DNS (127.0.0.11) could not be asked (ERROR: sendto: network unreachable)"),
+]
+
+
+@pytest.mark.parametrize(("answer", "fr", "en"), DNS_ANSWERS)
+def test_a_dns_answer_says_what_happened_in_plain_words(
+        answer: tuple[str, tuple[str, ...], str, str], fr: str, en: str) -> None:
+    from fixtures.inspect.rules import dns_text
     from fixtures.probes import DnsAnswer
 
-    assert DnsAnswer("NXDOMAIN", (), "127.0.0.11").said().text(lang) == shown
+    found = DnsAnswer(*answer)
+    assert (found.said().text("fr"), found.said().text("en")) == (fr, en)
+    assert dns_text(found) == found.said()  # inspect mode says it the same way
+    for lang, text in (("fr", fr), ("en", en)):
+        assert bare_jargon(text) == [] and foreign_words(text, lang) == []
+
+
+def test_a_failed_dns_check_reads_as_a_sentence() -> None:
+    from fixtures.probes import DnsAnswer
+    from grading.messages import says
+
+    answer = DnsAnswer("NXDOMAIN", (), _DOCKER_DNS).said()
+    shown = says("inspect.dns_redis_other", app="moby-counter", answer=answer,
+                 expected="172.18.0.3", redis="redis", network="moby-counter")
+    assert shown.text("fr") == (
+        "depuis moby-counter, redis devait se résoudre en 172.18.0.3 seulement (l'adresse de "
+        "redis sur moby-counter), mais le DNS de Docker (127.0.0.11) ne connaît pas ce nom "
+        "(NXDOMAIN)")
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("NOERROR de 127.0.0.11 : aucune adresse", ["NOERROR"]),
+    ("trouvé : NXDOMAIN from 127.0.0.11", ["NXDOMAIN"]),
+    ("le DNS de Docker (127.0.0.11) ne connaît pas ce nom (NXDOMAIN)", []),
+    ("`dig +short redis` answers NOERROR", ["NOERROR"]),
+    ("`nslookup redis` gives `NXDOMAIN`", []),
+])
+def test_the_jargon_detector(text: str, codes: list[str]) -> None:
+    assert bare_jargon(text) == codes
+
+
+def test_no_shipped_sentence_says_a_bare_dns_code() -> None:
+    from grading.messages import default_messages
+
+    found = [f"{key} [{lang}]: {text}" for key, entry in default_messages().items()
+             for lang, text in entry.items() if bare_jargon(text)]
+    assert found == []
+
+
+# The former DNS sentences ("{rcode} de {server} : {found}"), no longer used by the suite:
+# kept in the catalog only so that a concurrent edit of messages.toml merges cleanly.
+UNUSED_DNS_KEYS = frozenset({"probe.dns_answer", "probe.dns_answer_detail", "inspect.dns_answer",
+                             "inspect.dns_redis_wrong", "inspect.dns_alias_wrong"})
+
+
+def test_the_former_dns_sentences_are_no_longer_said() -> None:
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    code = "\n".join(path.read_text(encoding="utf-8") for folder in ("fixtures", "tests", "grading")
+                     for path in (root / folder).rglob("*.py"))
+    assert [key for key in sorted(UNUSED_DNS_KEYS) if f'"{key}"' in code] == []
+
+
+# -- an engine's address, as the doctor and the engine errors name it -----------------------
+
+ENDPOINTS = [
+    (("ssh://nobody@127.0.0.1:1", "ssh", None, "DOCKER_HOST"),
+     "ssh://nobody@127.0.0.1:1 (ssh, DOCKER_HOST)", "ssh://nobody@127.0.0.1:1 (ssh, DOCKER_HOST)"),
+    (("tcp://10.9.9.9:2376", "tls", "lab", "DOCKER_CONTEXT"),
+     "tcp://10.9.9.9:2376 (tls, contexte lab)", "tcp://10.9.9.9:2376 (tls, context lab)"),
+    (("unix:///home/s/.colima/docker.sock", "unix", "colima", "currentContext"),
+     "unix:///home/s/.colima/docker.sock (contexte colima)",
+     "unix:///home/s/.colima/docker.sock (context colima)"),
+    (("unix:///var/run/docker.sock", "unix", None, "default"),
+     "unix:///var/run/docker.sock", "unix:///var/run/docker.sock"),
+]
+
+
+@pytest.mark.parametrize(("where", "fr", "en"), ENDPOINTS)
+def test_an_endpoint_is_named_in_the_run_language(
+        where: tuple[str, str, str | None, str], fr: str, en: str) -> None:
+    from fixtures.doctor import endpoint_findings
+    from fixtures.transport import Endpoint, SshCommandError, explain_failure
+    from grading.messages import default_messages, format_message
+
+    url, transport, context_name, source = where
+    endpoint = Endpoint(url, transport, context=context_name, source=source)
+    said = {lang: format_message(endpoint.describe(), lang, default_messages())
+            for lang in ("fr", "en")}
+    assert said == {"fr": fr, "en": en}
+    refused = SshCommandError("ssh: connect to host 127.0.0.1 port 1: Connection refused", 255)
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for lang in ("fr", "en"):
+        lines = [finding.text for finding in endpoint_findings(endpoint, lang)]
+        lines.append(format_message(explain_failure(endpoint, refused), lang, default_messages()))
+        texts[lang] = [(f"endpoint {url}", line) for line in lines]
+    assert_no_leak(f"endpoint {url}", texts)
+
+
+# -- usage errors (exit 4, one line) in the run's language ----------------------------------
+
+USAGE_MISTAKES = [
+    ["inspect", "bogus"],
+    ["inspect"],
+    ["provision", "--checkpoint=networks"],
+    ["inspect", "networks", "--lab-images=zzz"],
+    ["inspect", "networks", "--grade-report=foo"],
+    ["inspect", "networks", "--grade-report=pdf:x.pdf"],
+    ["inspect", "networks", "--grade-min=lots"],
+    ["inspect", "networks", "--lab-mode=provision"],
+    ["inspect", "networks", "--checkpoint", "volumes"],
+    ["frobnicate"],
+    ["class", "/nonexistent/roster.csv", "--checkpoint", "networks", "--out", "/nonexistent/o"],
+    ["class", "roster.csv", "--checkpoint", "nope", "--out", "o"],
+    ["class", "roster.csv", "--out", "o"],
+    ["gradebook", "somewhere"],
+]
+
+
+@pytest.mark.parametrize("args", USAGE_MISTAKES, ids=" ".join)
+def test_a_usage_error_is_one_line_in_the_run_language(args: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "PYTEST_"))}
+    env["DOCKER_HOST"] = "tcp://127.0.0.1:1"  # nothing is contacted: an unreachable engine
+    texts: dict[str, list[tuple[str, str]]] = {}
+    for lang in ("fr", "en"):
+        env["LANG"] = "C.UTF-8"  # the locale says nothing: French, unless --lang en
+        done = subprocess.run([sys.executable, "-m", "grading.cli", *args, "--lang", lang],
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
+        lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+        assert done.returncode == 4 and len(lines) == 1, lines
+        assert lines[0].startswith(("mobygrade: ", "ERROR: ")), lines
+        texts[lang] = [(" ".join(args), lines[0].split(": ", 1)[1])]
+    assert texts["fr"] != texts["en"], texts
+    assert_no_leak(" ".join(args), texts)

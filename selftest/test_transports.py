@@ -37,6 +37,7 @@ from fixtures.transport import (
     open_client,
     resolve_endpoint,
 )
+from grading.messages import default_messages, format_message
 from selftest.tcp_proxy import TcpProxy
 from selftest.transports import (
     SshEndpoint,
@@ -128,7 +129,9 @@ def test_docker_context_then_current_context(tmp_path: Path) -> None:
     assert resolve_endpoint({**env, "DOCKER_CONTEXT": "default"}).url == DEFAULT_URL
     named = resolve_endpoint(env, "context:lab")
     assert (named.context, named.source) == ("lab", "url")
-    assert "context lab" in named.describe()
+    assert str(named.describe()) == "tcp://10.9.9.9:2375 (tcp, context lab)"
+    assert format_message(named.describe(), "fr", default_messages()) == (
+        "tcp://10.9.9.9:2375 (tcp, contexte lab)")
 
 
 def test_context_with_tls_files(tmp_path: Path) -> None:

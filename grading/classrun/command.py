@@ -23,6 +23,7 @@ from grading.classrun import gradebook, roster, scheduler, shard, store
 from grading.classrun.index import Entry, render_index
 from grading.classrun.outcome import Outcome
 from grading.context import LANGS, PARTS
+from grading.messages import SaidError, says
 from grading.options import default_lang
 
 DEFAULT_TIMEOUT_S = 300.0
@@ -33,8 +34,8 @@ NOT_IN_SHARDS = "not run: no merged directory holds this host (its shard is miss
 OWN = ("--grade-report", "--lab-mode", "--checkpoint")
 
 
-class ClassUsageError(ValueError):
-    """One line; exit 4."""
+class ClassUsageError(SaidError):
+    """One sentence (``text(lang)``; ``str()`` English); exit 4."""
 
 
 @dataclass
@@ -60,15 +61,23 @@ def _take(args: list[str], index: int, name: str) -> tuple[str, int]:
     if arg.startswith(name + "="):
         return arg[len(name) + 1:], index + 1
     if index + 1 >= len(args):
-        raise ClassUsageError(f"{name} needs a value")
+        raise ClassUsageError(says("class.needs_value", name=name))
     return args[index + 1], index + 2
+
+
+def usage_lang(args: Sequence[str], env: Mapping[str, str] | None = None) -> str:
+    """The language of a usage error: the last ``--lang`` given when it is one, else the
+    locale's (as a run of the suite decides)."""
+    given = [value.strip().lower() for value in argv.values(args, "--lang")]
+    if given and given[-1] in LANGS:
+        return given[-1]
+    return default_lang(os.environ if env is None else env)
 
 
 def parse_class_args(args: Sequence[str]) -> ClassArgs:
     rest = list(args)
     if not rest or rest[0].startswith("-"):
-        raise ClassUsageError("usage: mobygrade class ROSTER --checkpoint C --out DIR [--jobs N] "
-                              "[--resume] [--shard K/N] [--timeout S] [SUITE OPTIONS...]")
+        raise ClassUsageError(says("class.usage"))
     values: dict[str, str] = {}
     flags: set[str] = set()
     options: list[str] = []
@@ -79,7 +88,7 @@ def parse_class_args(args: Sequence[str]) -> ClassArgs:
         name = next((n for n in names if arg == n or arg.startswith(n + "=")), None)
         if name is not None:
             if name in values:
-                raise ClassUsageError(f"{name} given twice: give it once")
+                raise ClassUsageError(says("class.twice", name=name))
             values[name], index = _take(rest, index, name)
             continue
         if arg == "--resume":
@@ -88,20 +97,19 @@ def parse_class_args(args: Sequence[str]) -> ClassArgs:
             continue
         own = next((n for n in OWN if arg == n or arg.startswith(n + "=")), None)
         if own is not None:
-            raise ClassUsageError(f"{own} is set by mobygrade class for every host "
-                                  "(its reports are DIR/students/<student>.json and .html)")
+            raise ClassUsageError(says("class.own_option", name=own))
         options.append(arg)
         index += 1
     for needed in ("--checkpoint", "--out"):
         if needed not in values:
-            raise ClassUsageError(f"mobygrade class needs {needed}")
+            raise ClassUsageError(says("class.needs", name=needed))
     if values["--checkpoint"] not in PARTS:
-        raise ClassUsageError(f"--checkpoint {values['--checkpoint']!r}: use one of "
-                              f"{', '.join(PARTS)}")
+        raise ClassUsageError(says("usage.unknown_value", where="--checkpoint",
+                                   value=repr(values["--checkpoint"]), choices=", ".join(PARTS)))
     jobs = 0
     if "--jobs" in values:
         if not values["--jobs"].isdigit() or int(values["--jobs"]) < 1:
-            raise ClassUsageError(f"--jobs {values['--jobs']!r}: give a whole number ≥ 1")
+            raise ClassUsageError(says("class.jobs", value=repr(values["--jobs"])))
         jobs = int(values["--jobs"])
     timeout = DEFAULT_TIMEOUT_S
     if "--timeout" in values:
@@ -110,14 +118,14 @@ def parse_class_args(args: Sequence[str]) -> ClassArgs:
         except ValueError:
             timeout = -1
         if not 0 < timeout < 86400:
-            raise ClassUsageError(f"--timeout {values['--timeout']!r}: give seconds, > 0")
+            raise ClassUsageError(says("class.timeout", value=repr(values["--timeout"])))
     try:
         parsed_shard = shard.parse_shard(values["--shard"]) if "--shard" in values else None
     except shard.ShardError as exc:
         raise ClassUsageError(str(exc)) from None
     langs = argv.values(options, "--lang")
     if langs and langs[-1].strip().lower() not in LANGS:
-        raise ClassUsageError(f"--lang {langs[-1]!r}: use one of {', '.join(LANGS)}")
+        raise ClassUsageError(says("usage.unknown_lang", where="--lang", value=repr(langs[-1])))
     return ClassArgs(Path(rest[0]), values["--checkpoint"], Path(values["--out"]), jobs,
                      "--resume" in flags, parsed_shard, timeout,
                      values.get("--assignment", ""), options)
@@ -194,7 +202,10 @@ def run_class(args: Sequence[str]) -> int:
                                f"{parsed.shard[0]}/{parsed.shard[1]}" if parsed.shard else None,
                                list(parsed.options))
         store.prepare(parsed.out, students, info, resume=parsed.resume)
-    except (ClassUsageError, roster.RosterError, store.StoreError) as exc:
+    except (ClassUsageError, roster.RosterError) as exc:  # in the run's language
+        print(f"mobygrade: {exc.text(usage_lang(args))}", file=sys.stderr)
+        return scheduler.USAGE_EXIT
+    except store.StoreError as exc:
         print(f"mobygrade: {exc}", file=sys.stderr)
         return scheduler.USAGE_EXIT
     out = parsed.out
@@ -240,20 +251,22 @@ def run_gradebook(args: Sequence[str]) -> int:
             if name is not None:
                 values[name], index = _take(rest, index, name)
             elif arg.startswith("-"):
-                raise ClassUsageError(f"unknown option {arg} (mobygrade gradebook DIR... --out DIR"
-                                      " [--assignment NAME] [--lang fr|en])")
+                raise ClassUsageError(says("class.gradebook_option", name=arg))
             else:
                 sources.append(Path(arg))
                 index += 1
         if "--out" not in values:
-            raise ClassUsageError("mobygrade gradebook needs --out DIR")
+            raise ClassUsageError(says("class.gradebook_out"))
         if not sources:
-            raise ClassUsageError("mobygrade gradebook needs the class directories to merge")
+            raise ClassUsageError(says("class.gradebook_dirs"))
         lang = values.get("--lang")
         if lang is not None and lang not in LANGS:
-            raise ClassUsageError(f"--lang {lang!r}: use one of {', '.join(LANGS)}")
+            raise ClassUsageError(says("usage.unknown_lang", where="--lang", value=repr(lang)))
         info, students = store.merge(sources, Path(values["--out"]))
-    except (ClassUsageError, store.StoreError) as exc:
+    except ClassUsageError as exc:
+        print(f"mobygrade: {exc.text(usage_lang(args))}", file=sys.stderr)
+        return scheduler.USAGE_EXIT
+    except store.StoreError as exc:
         print(f"mobygrade: {exc}", file=sys.stderr)
         return scheduler.USAGE_EXIT
     out = Path(values["--out"])

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grading.messages import SaidError, says
+
 REQUIRED = ("student", "docker_host")
 OPTIONAL = ("name", "email", "cert_path")
 COLUMNS = (*REQUIRED, *OPTIONAL)
@@ -29,8 +31,8 @@ ENGINE_VARS = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_TLS
                "DOCKER_CERT_PATH")
 
 
-class RosterError(ValueError):
-    """A roster that cannot be graded; ``str()`` is one line."""
+class RosterError(SaidError):
+    """A roster that cannot be graded: one sentence (``text(lang)``; ``str()`` English)."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,11 @@ def parse_roster(text: str, where: str = "roster") -> list[Student]:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise RosterError(f"{where}: not a CSV file ({exc})") from None
+        raise RosterError(says("roster.not_csv", where=where, detail=str(exc))) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise RosterError(
-            f"{where}: the header must name the columns student and docker_host "
-            f"(missing: {', '.join(missing)}; found: {', '.join(header) or 'nothing'})")
+        raise RosterError(says("roster.header", where=where, missing=", ".join(missing),
+                               found=", ".join(header) or says("inspect.nothing")))
     students: list[Student] = []
     seen: dict[str, int] = {}
     for number, raw in rows:
@@ -70,28 +71,32 @@ def parse_roster(text: str, where: str = "roster") -> list[Student]:
             continue  # a blank line
         student = row.get("student", "")
         if not _ID.fullmatch(student):
-            raise RosterError(
-                f"{where} line {number}: student {student!r} is not a usable id "
-                "(letters, digits, . _ - @ +; at most 128; not starting with a dot)")
+            raise RosterError(says("roster.bad_id", where=where, line=number,
+                                   student=repr(student)))
         if student in seen:
-            raise RosterError(f"{where} line {number}: student {student} is already on "
-                              f"line {seen[student]}: each student once")
+            raise RosterError(says("roster.twice", where=where, line=number, student=student,
+                                   first=seen[student]))
         seen[student] = number
         host = row.get("docker_host", "")
         if not host:
-            raise RosterError(f"{where} line {number}: student {student} has no docker_host")
+            raise RosterError(says("roster.no_host", where=where, line=number,
+                                   student=student))
         students.append(Student(student, host, row.get("name", ""), row.get("email", ""),
                                 row.get("cert_path", ""), number))
     if not students:
-        raise RosterError(f"{where}: no student in the roster")
+        raise RosterError(says("roster.empty", where=where))
     return students
 
 
 def read_roster(path: Path) -> list[Student]:
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RosterError(says("roster.missing", path=str(path))) from None
+    except PermissionError:
+        raise RosterError(says("roster.denied", path=str(path))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc}") from None
+        raise RosterError(says("roster.unreadable", path=str(path), detail=str(exc))) from None
     return parse_roster(text, str(path))
 
 
@@ -135,10 +140,10 @@ def check_hosts(students: Sequence[Student], base: Mapping[str, str]) -> None:
             unreadable = [n for n in CERT_FILES
                           if not (where / n).is_file() or not os.access(where / n, os.R_OK)]
             if unreadable:
-                raise RosterError(
-                    f"roster line {s.line}: student {s.student}: cert_path {s.cert_path} has no "
-                    f"readable {', '.join(unreadable)} (it must hold ca.pem, cert.pem, key.pem)")
+                raise RosterError(says("roster.cert_files", line=s.line, student=s.student,
+                                       path=s.cert_path, files=", ".join(unreadable)))
         try:
             resolve_endpoint(student_env(s, base), ssh_lookup=False)
         except EngineUnavailable as exc:
-            raise RosterError(f"roster line {s.line}: student {s.student}: {exc}") from None
+            raise RosterError(says("roster.host", line=s.line, student=s.student,
+                                   problem=exc.message)) from None

@@ -135,7 +135,7 @@ def test_dns_redis(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
         # and the app may talk to either.
         hint = None if answers_to(redis, net, "redis") else says(
             "inspect.hint.container_rename", name="redis", found=redis.name, step=STEP_RUN)
-        raise CheckFailed(says("inspect.dns_redis_wrong", app=app.name, answer=dns_text(answer),
+        raise CheckFailed(says("inspect.dns_redis_other", app=app.name, answer=dns_text(answer),
                                expected=expected, redis=redis.name, network=net),
                           objects=[f"container:{app.name}", f"container:{redis.name}"], hint=hint)
 
@@ -200,7 +200,7 @@ def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     own = {ep.ip for c in lab_host.on_network(net2) for ep in c.endpoints if ep.network == net2}
     strangers = [a for a in answer.addresses if a not in own]
     if expected not in answer.addresses or strangers:
-        raise CheckFailed(says("inspect.dns_alias_wrong", app=app2.name, answer=dns_text(answer),
+        raise CheckFailed(says("inspect.dns_alias_other", app=app2.name, answer=dns_text(answer),
                                expected=expected, redis=redis2.name, network=net2),
                           objects=[f"container:{app2.name}", f"container:{redis2.name}"])
 
