@@ -21,8 +21,12 @@ step=0
 # Every scripted host is graded on this engine, through its unix socket: the verdicts are
 # the engine's; the transports (tcp, TLS, ssh, engine-side reads) are the grader's own and
 # are graded on the main engine's pass.
+# The one case that needs an engine without isolation runs in the main pass (on a second
+# engine without iptables); this pass's engine isolates its networks, as students' do.
 MOBYGRADE_HOSTS_TRANSPORTS=unix python scripts/pytest_step.py \
-    "scripted student hosts on Engine $VERSION" -- selftest/test_inspect_hosts.py "$@" || step=$?
+    "scripted student hosts on Engine $VERSION" -- selftest/test_inspect_hosts.py \
+    --deselect "selftest/test_inspect_hosts.py::test_student_host[networks-host_without_isolation]" \
+    "$@" || step=$?
 ((status != 0)) || status=$step
 step=0
 python scripts/pytest_step.py "scripted hosts in French and English on Engine $VERSION" -- \

@@ -209,21 +209,6 @@ def test_no_shipped_sentence_says_a_bare_dns_code() -> None:
     assert found == []
 
 
-# The former DNS sentences ("{rcode} de {server} : {found}"), no longer used by the suite:
-# kept in the catalog only so that a concurrent edit of messages.toml merges cleanly.
-UNUSED_DNS_KEYS = frozenset({"probe.dns_answer", "probe.dns_answer_detail", "inspect.dns_answer",
-                             "inspect.dns_redis_wrong", "inspect.dns_alias_wrong"})
-
-
-def test_the_former_dns_sentences_are_no_longer_said() -> None:
-    import pathlib
-
-    root = pathlib.Path(__file__).resolve().parent.parent
-    code = "\n".join(path.read_text(encoding="utf-8") for folder in ("fixtures", "tests", "grading")
-                     for path in (root / folder).rglob("*.py"))
-    assert [key for key in sorted(UNUSED_DNS_KEYS) if f'"{key}"' in code] == []
-
-
 # -- an engine's address, as the doctor and the engine errors name it -----------------------
 
 ENDPOINTS = [
