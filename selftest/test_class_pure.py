@@ -143,11 +143,11 @@ def report(**extra: Any) -> dict[str, Any]:
 
 
 def test_outcome_rules() -> None:
-    out = outcome_of("a", None, None, timed_out_s=30)
+    out = outcome_of("a", None, None, timed_out_s=30, lang="en")
     assert (out.status, out.score) == ("not graded", None) and "30 s" in out.reason
     out = outcome_of("a", 3, None, "noise\nmobygrade: no engine at x\nmobygrade: json report: /p")
     assert (out.status, out.reason) == ("not graded", "no engine at x")
-    assert "exit status 1" in outcome_of("a", 1, None, "").reason
+    assert "exit status 1" in outcome_of("a", 1, None, "", lang="en").reason
     out = outcome_of("a", 3, report(not_graded={"reason": "ssh refused"}))
     assert (out.status, out.reason, out.score) == ("not graded", "ssh refused", None)
     # a suite without the not_graded key: exit 3, or an engine that never answered
@@ -164,12 +164,27 @@ def test_outcome_rules() -> None:
     assert (out.status, out.reason, out.score) == ("incomplete", "interrupted", 15.5)
     crashed = report(not_graded=None, incomplete=None)
     crashed["checks"][1].update(status="error", score=0, message="ConnectionError: gone")
-    out = outcome_of("a", 1, crashed)
+    out = outcome_of("a", 1, crashed, lang="en")
     assert out.status == "incomplete" and "networks.b: ConnectionError: gone" in out.reason
     out = outcome_of("a", 1, report(not_graded=None, incomplete=None), duration_s=3.21)
     assert (out.status, out.score, out.max_score) == ("graded", 15.5, 20)
     assert list(out.checks) == ["networks.a", "networks.b"], "informational checks stay out"
     assert Outcome.from_json(json.loads(json.dumps(out.to_json()))) == out
+
+
+def test_the_reasons_a_class_words_itself_are_in_the_class_language() -> None:
+    from selftest.language import foreign_words
+
+    for lang, wanted in (("fr", "pas de résultat en 30 s"), ("en", "no result within 30 s")):
+        assert wanted in outcome_of("a", None, None, timed_out_s=30, lang=lang).reason
+    crashed = report(not_graded=None, incomplete=None)
+    crashed["checks"][1].update(status="error", score=0, message="x")
+    reasons = [outcome_of("a", None, None, timed_out_s=30, lang="fr").reason,
+               outcome_of("a", 1, None, "", lang="fr").reason,
+               outcome_of("a", 3, report(), "", lang="fr").reason,
+               outcome_of("a", 1, crashed, lang="fr").reason]
+    assert "code de sortie 1" in reasons[1] and "vérification(s) non évaluée(s)" in reasons[3]
+    assert [r for r in reasons if foreign_words(r, "fr")] == []
 
 
 # --------------------------------------------------------------------------- gradebooks
@@ -579,7 +594,7 @@ def test_time_bound_and_ctrl_c(tmp_path: Path) -> None:
                      [f"s{i},,,tcp://127.0.0.1:{silent.port}," for i in range(3)]
                      + [f"d{i},,,unix:///nonexistent/mg-{i}.sock," for i in range(2)])
         done = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "bounded",
-                         "--timeout", "4", "--jobs", "5", cwd=tmp_path)
+                         "--timeout", "4", "--jobs", "5", "--lang", "en", cwd=tmp_path)
         assert done.returncode == 3, done.stdout + done.stderr
         table = parse_csv((tmp_path / "bounded" / "gradebook.csv").read_bytes().decode())
         silent_rows = [r for r in table[1:] if r[0].startswith("s")]

@@ -227,7 +227,8 @@ def run_class(args: Sequence[str]) -> int:
     result = scheduler.run_jobs(
         jobs, max_jobs=parsed.jobs or default_jobs(len(jobs)), timeout_s=parsed.timeout,
         on_done=lambda outcome: store.write_outcome(out, outcome),
-        progress=scheduler.Progress(len(jobs), stream))
+        progress=scheduler.Progress(len(jobs), stream),
+        lang=page_lang(parsed.options, [], os.environ))
     if result.usage_error:
         for s in todo:
             store.forget(out, s.student)

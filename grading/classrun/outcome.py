@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from grading.messages import text
+
 STATUSES = ("graded", "not graded", "incomplete")
 NOT_GRADED_EXIT = 3
 MAX_REASON = 400
@@ -109,8 +111,9 @@ def check_marks(report: Mapping[str, Any]) -> dict[str, CheckMark]:
 
 def outcome_of(student: str, exit_code: int | None, report: Mapping[str, Any] | None,
                output: str = "", *, timed_out_s: float | None = None,
-               duration_s: float = 0.0) -> Outcome:
-    """See the module's rules."""
+               duration_s: float = 0.0, lang: str = "fr") -> Outcome:
+    """See the module's rules. The reasons this module words itself are in ``lang``; the
+    others are the run's own (its report, its last ``mobygrade:`` line)."""
 
     def make(status: str, reason: str = "", scored: bool = False) -> Outcome:
         return Outcome(student=student, status=status, reason=reason,
@@ -120,34 +123,32 @@ def outcome_of(student: str, exit_code: int | None, report: Mapping[str, Any] | 
                        checks=check_marks(report) if report else {})
 
     if timed_out_s is not None:
-        return make("not graded", f"no result within {timed_out_s:g} s: the run was stopped "
-                    "(--timeout)")
+        return make("not graded", text("class.reason_timeout", lang, s=f"{timed_out_s:g}"))
     if report is None:
         return make("not graded", last_mobygrade_line(output)
-                    or f"no report written (exit status {exit_code})")
+                    or text("class.reason_no_report", lang, code=exit_code))
     if "not_graded" in report:
         reason = _reason(report.get("not_graded"))
         if reason is not None:
-            return make("not graded", reason or "not graded")
+            return make("not graded", reason or text("class.not_graded", lang))
     else:
         if exit_code == NOT_GRADED_EXIT:
             return make("not graded", last_mobygrade_line(output)
-                        or "the engine could not be used (exit status 3)")
+                        or text("class.reason_engine", lang))
         marks = check_marks(report)
         if report.get("engine_version") is None and marks and not any(
                 m.status == "passed" for m in marks.values()):
             first = next((c.get("message") for c in report.get("checks") or []
                           if isinstance(c, Mapping) and c.get("status") in ("failed", "error")
                           and c.get("message")), "")
-            return make("not graded", one_line(str(first or "the engine never answered")))
+            return make("not graded", one_line(str(first or text("class.reason_never_answered", lang))))
     incomplete = _reason(report.get("incomplete"))
     if incomplete is not None:
-        return make("incomplete", incomplete or "incomplete run", scored=True)
+        return make("incomplete", incomplete or text("class.reason_incomplete", lang), scored=True)
     errors = [c for c in report.get("checks") or [] if isinstance(c, Mapping)
               and c.get("status") == "error" and not c.get("informational")]
     if errors:
         first = one_line(str(errors[0].get("message") or ""))
-        return make("incomplete", f"{len(errors)} check(s) could not be evaluated (the suite's "
-                    f"error, e.g. the engine went away): {errors[0].get('id')}: {first}",
-                    scored=True)
+        return make("incomplete", text("class.reason_errors", lang, n=len(errors),
+                                       id=errors[0].get("id"), detail=first), scored=True)
     return make("graded", scored=True)

@@ -241,8 +241,10 @@ def _read_output(path: Path) -> str:
 
 
 def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
-             on_done: Callable[[Outcome], None], progress: Progress | None = None) -> Result:
-    """Run every job, calling ``on_done`` with each host's outcome as its run ends."""
+             on_done: Callable[[Outcome], None], progress: Progress | None = None,
+             lang: str = "fr") -> Result:
+    """Run every job, calling ``on_done`` with each host's outcome (its reasons in ``lang``)
+    as its run ends."""
     progress = progress or Progress(len(jobs), None)
     pending = list(jobs)
     running: list[_Running] = []
@@ -257,7 +259,8 @@ def run_jobs(jobs: Sequence[Job], *, max_jobs: int, timeout_s: float,
                 f"a host's run rejected the options (exit {USAGE_EXIT}): see {item.job.log}"
             return
         outcome = outcome_of(item.job.student, code, report, output,
-                             timed_out_s=timeout_s if timed_out else None, duration_s=elapsed)
+                             timed_out_s=timeout_s if timed_out else None, duration_s=elapsed,
+                             lang=lang)
         progress.done += 1
         progress.unreached += outcome.status == "not graded"
         on_done(outcome)
