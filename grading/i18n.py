@@ -37,6 +37,11 @@ def colon(lang: str) -> str:
     return " : " if lang == "fr" else ": "
 
 
+def semicolon(lang: str) -> str:
+    """``" ; "`` in French (a space before the semicolon), ``"; "`` in English."""
+    return " ; " if lang == "fr" else "; "
+
+
 def points(value: float, lang: str) -> str:
     """``2``, ``1.5`` (en) or ``1,5`` (fr): never truncated, at most two decimals."""
     rounded = round(value, 2)

@@ -24,9 +24,10 @@ language asks :func:`text` for them.
 from __future__ import annotations
 
 import functools
+import re
 import string
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +109,59 @@ def format_message(value: object, lang: str, texts: Texts) -> str:
     if template is None:  # an unknown key: never hide what was meant
         shown = ", ".join(f"{k}={v}" for k, v in params.items())
         return f"{value.key}({shown})"
+    if lang == "fr":
+        template = elided(template, params)
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return f"{template} {params}"
+
+
+_DE_VALUE = re.compile(r"\b([Dd])e \{(\w+)\}")
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+
+
+def elided(template: str, params: Mapping[str, str]) -> str:
+    """A French ``de {name}`` as ``d'{name}`` when the value starts with a vowel.
+
+    « Motif de {who} » with Alice reads « Motif d'Alice », with Bob « Motif de Bob »;
+    a value that starts with anything but a letter (a number, a path) keeps « de ».
+    """
+    def one(found: re.Match[str]) -> str:
+        value = params.get(found.group(2), "")
+        if value[:1] and _VOWEL.match(value[:1]):
+            return f"{found.group(1)}'{{{found.group(2)}}}"
+        return found.group(0)
+
+    return _DE_VALUE.sub(one, template)
+
+
+OBJECT_KINDS = ("container", "network", "volume", "mount")  # mount:redis2:/data
+
+
+def listed(items: Sequence[object]) -> object:
+    """``a, b et c`` (``a, b and c``) in the run's language; one item as it is."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return says("words.list", items=joined(items[:-1], ", "), last=items[-1])
+
+
+def objects_said(refs: Iterable[object]) -> Message:
+    """Objects named ``kind:name`` (``container:redis``), in words: « le conteneur redis ;
+    les volumes a et b ». Prose never shows the ``kind:name`` ids (they are data, for the
+    reports' JSON); anything else is shown as it is."""
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for ref in refs:
+        kind, colon, name = str(ref).partition(":")
+        if colon and name and kind in OBJECT_KINDS:
+            groups.setdefault(kind, []).append(name)
+        else:
+            others.append(str(ref))
+    parts: list[object] = [
+        says(f"words.{kind}{'s' if len(names) > 1 else ''}", names=listed(names))
+        for kind, names in groups.items()]
+    return joined([*parts, *others], "; ")
 
 
 @functools.cache

@@ -224,6 +224,7 @@ def grade(
         return final[key]
 
     checks: list[CheckResult] = []
+    told: set[str] = set()  # a fact is shown once a run, with the first check that says it
     for key in order:
         mode, check_id = key
         status = settle(key)
@@ -262,7 +263,7 @@ def grade(
                 message=message,
                 duration_s=round(own.duration_s, 3),
                 notes=own.notes,
-                facts=own.facts,
+                facts=tuple(fact for fact in own.facts if fact not in told),
                 objects=own.objects if status in ("failed", "error") else (),
                 blocked_by=blocker[key] if status == "blocked" else None,
                 nodeids=tuple(dict.fromkeys(i.nodeid for i in grouped[key])),
@@ -271,6 +272,7 @@ def grade(
                 visibility=entry.visibility if entry else "visible",
             )
         )
+        told.update(own.facts)
 
     categories = []
     for part in dict.fromkeys(check.part for check in checks):

@@ -118,7 +118,8 @@ def broken_report(lang: str = "fr") -> dict[str, Any]:
     by_name["same_pattern"].update(
         status="blocked", score=0, blocked_by="volumes.app2",
         message="bloquée par volumes.app2" if lang == "fr" else "blocked by volumes.app2")
-    by_name["persisted"].update(status="failed", score=1.5, message="dump.rdb: 12 B")
+    by_name["persisted"].update(status="failed", score=1.5,
+                                message="dump.rdb : 12 o" if lang == "fr" else "dump.rdb: 12 B")
     report.update(score=13.5, min_reached=False, incomplete={
         "reason": "le moteur a cessé de répondre après 40 s" if lang == "fr"
         else "the engine stopped answering after 40 s"})

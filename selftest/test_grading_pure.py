@@ -253,6 +253,20 @@ def _item(name: str, status: str, fraction: float = 0.0, param: str = "") -> Ite
     return ItemOutcome(nodeid, "inspect", f"networks.{name}", status, fraction, f"{name} {status}")
 
 
+def test_a_fact_several_checks_say_is_shown_once_a_run(known) -> None:
+    """The cleanup checks each say « le TP a été fait sur ce moteur : ... »: once is enough."""
+    import dataclasses
+
+    said = "the lab was done on this engine: it still holds the volume redis_data"
+    result = _grade(known, [
+        dataclasses.replace(_item("moby_counter2_network", "passed"), facts=(said,)),
+        dataclasses.replace(_item("isolation", "passed"), facts=(said, "engine 20.10")),
+    ])
+    by_id = {c.check_id: c for c in result.checks}
+    assert by_id["networks.moby_counter2_network"].facts == (said,)
+    assert by_id["networks.isolation"].facts == ("engine 20.10",)
+
+
 def test_blocked_is_transitive_and_authoritative(known) -> None:
     result = _grade(known, [
         _item("moby_counter2_network", "failed"),

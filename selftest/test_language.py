@@ -284,3 +284,87 @@ def test_a_usage_error_is_one_line_in_the_run_language(args: list[str]) -> None:
         texts[lang] = [(" ".join(args), lines[0].split(": ", 1)[1])]
     assert texts["fr"] != texts["en"], texts
     assert_no_leak(" ".join(args), texts)
+
+
+# -- French typography: elision, spaces before ; and :, objects in words ------------------
+
+_VOWEL_VALUES = ("Alice Martin (alice)", "app2", "eve", "Émile", "ubuntu-vm")
+
+
+def test_de_before_a_vowel_is_elided() -> None:
+    from grading.messages import says
+
+    assert says("class.pattern_alt", who="Alice", n=3).text("fr") == "Motif chez Alice : 3 baleine(s)"
+    assert says("class.report_of", kind="HTML", who="alice").text("fr") == "rapport HTML d'alice"
+    assert says("class.report_of", kind="HTML", who="bob").text("fr") == "rapport HTML de bob"
+    assert says("inspect.probe_failed", what="interroger redis", detail="x").text("fr") == \
+        "impossible d'interroger redis : x"
+    assert says("class.report_of", kind="HTML", who="8lice").text("fr").endswith("de 8lice")
+
+
+def test_no_french_sentence_says_de_before_a_vowel() -> None:
+    """Every ``de {value}`` of the catalog, given a value that starts with a vowel."""
+    import re
+    import string
+
+    from grading.messages import default_messages, format_message, says
+
+    found = []
+    for key, entry in default_messages().items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(entry["fr"]) if name}
+        for value in _VOWEL_VALUES:
+            shown = format_message(says(key, **dict.fromkeys(fields, value)), "fr",
+                                   default_messages())
+            if re.search(rf"\b[Dd]e {re.escape(value)}", shown):
+                found.append(f"[{key}] {shown}")
+    assert found == []
+
+
+def _french_pages() -> list[tuple[str, str]]:
+    """(where, readable text) of the French HTML report (both samples) and class page."""
+    from grading.classrun.index import render_index
+    from grading.render.html import render_html
+    from selftest.html_samples import broken_report, correct_report
+    from selftest.test_class_pure import Entry, check_page, report, rows
+    from selftest.test_render_html import Page
+
+    out = [(f"html {which.__name__}", Page(render_html(which("fr"))).readable())
+           for which in (correct_report, broken_report)]
+    entries = [Entry(r, report(lang="fr") if r.outcome.counted else None, r.outcome.counted,
+                     r.outcome.counted) for r in rows()]
+    page = render_index(entries, lab="docker-3-reseaux-volumes", checkpoint="networks", lang="fr")
+    out.append(("class index", " ".join(check_page(page, ["alice", "bob", "carol"]).text)))
+    return out
+
+
+def test_french_pages_put_a_space_before_semicolons_and_colons() -> None:
+    import re
+
+    pages = _french_pages()
+    assert "en marche ; réseau" in pages[0][1]  # the topology as a list
+    for where, readable in pages:
+        # a letter glued to « ; » or « : » then a space: « en marche; réseau », « ports: 80 »
+        # (« redis:alpine », « ssh://... », « 14:00 » have no space after: data, not prose;
+        # the handout's own sentences are quoted as written: « application: vous »)
+        prose = re.sub(r"«[^»]*»", "«»", readable)
+        glued = re.findall(r"\w{2,}[;:] \S+", prose)
+        glued = [g for g in glued if not g.startswith(("ERROR", "ssh", "sendto"))]
+        assert glued == [], f"{where}: {glued}"
+
+
+def test_french_prose_names_objects_in_words() -> None:
+    import re
+
+    from grading.messages import objects_said, says
+
+    ids = ["container:redis2", "container:moby-counter2", "network:moby-counter2",
+           "volume:redis_data", "mount:redis2:/data"]
+    shown = says("inspect.fact_evidence_present", found=objects_said(ids)).text("fr")
+    assert shown == ("le TP a été fait sur ce moteur : il y reste les conteneurs redis2 et "
+                     "moby-counter2 ; le réseau moby-counter2 ; le volume redis_data ; le "
+                     "montage redis2:/data")
+    assert says("class.topo_bad", n=1, objs=objects_said(["network:moby-counter2"])).text(
+        "fr") == "1 objet(s) en cause : le réseau moby-counter2"
+    kind_name = re.compile(r"\b(?:container|network|volume|mount):[\w-]")
+    for where, readable in _french_pages():
+        assert not kind_name.search(readable), f"{where}: {kind_name.findall(readable)}"

@@ -129,7 +129,8 @@ def topology_verdict(report: Mapping[str, Any] | None, lang: str) -> str:
         verdict = (f'<span class="topo-bad">{icon("warn")}'
                    f'{esc(t("topo_missed", lang, n=missed))}</span>')
     else:
-        objs = ", ".join(list(wrong)[:6]) + (" …" if len(wrong) > 6 else "")
+        # in words (« le réseau moby-counter2 »), never the reports' kind:name ids
+        objs = messages.objects_said(list(wrong)[:6]).text(lang) + (" …" if len(wrong) > 6 else "")
         verdict = (f'<span class="topo-bad">{icon("warn")}'
                    f'{esc(t("topo_bad", lang, n=len(wrong), objs=objs))}</span>')
     return f"{verdict}<br><span class=\"legend\">{esc(sizes)}</span>"
@@ -140,7 +141,7 @@ def _links(entry: Entry, lang: str) -> str:
     out = []
     for kind, present in (("html", entry.has_html), ("json", entry.has_json)):
         if present:
-            label = t("report_of", lang, kind=t(kind, lang), who=sid)
+            label = t("report_of", lang, kind=kind.upper(), who=sid)  # « rapport HTML d'alice »
             out.append(f'<a href="students/{quote(sid)}.{kind}" aria-label="{esc(label)}">'
                        f'{esc(t(kind, lang))}</a>')
     return " · ".join(out) or esc(t("none", lang))

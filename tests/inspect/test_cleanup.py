@@ -23,7 +23,7 @@ from fixtures.inspect.plugin import probe_image, probing
 from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import STEP_CLEANUP, is_app
 from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot, near
-from grading.api import DRIFT_KEY, FACT_KEY, CheckBlocked, CheckFailed, says
+from grading.api import DRIFT_KEY, FACT_KEY, CheckBlocked, CheckFailed, objects_said, says
 
 
 def _evidenced(evidence: Evidence, request: pytest.FixtureRequest) -> None:
@@ -32,8 +32,9 @@ def _evidenced(evidence: Evidence, request: pytest.FixtureRequest) -> None:
         reason = (says("inspect.no_evidence") if evidence.readable
                   else says("inspect.no_evidence_unreadable", detail=evidence.error))
         raise CheckBlocked(reason, hint=says("inspect.hint.no_evidence"))
-    shown = ", ".join((evidence.present or evidence.events)[:6])
+    shown = objects_said((evidence.present or evidence.events)[:6])  # « le volume redis_data »
     key = "inspect.fact_evidence_present" if evidence.present else "inspect.fact_evidence_events"
+    # the same fact for each cleanup check: the report shows it once (grading.scoring)
     request.node.user_properties.append((FACT_KEY, says(key, found=shown)))
 
 

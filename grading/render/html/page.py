@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from grading import messages
 from grading.render.html.markup import (
     MAX_TEXT,
     SPRITE,
@@ -158,7 +159,7 @@ def _header(report: Mapping[str, Any], lang: str) -> list[str]:
     images = report.get("images")
     if isinstance(images, Mapping) and images:
         rows.append((text("images", lang), " · ".join(
-            f"{esc(k)} <code>{esc(v)}</code>" for k, v in images.items())))
+            _image_words(str(k), v, lang) for k, v in images.items())))
     rows.append((text("fingerprint", lang),
                  f"<code>{esc(report.get('suite_fingerprint') or '')}</code>"))
     if report.get("started_at"):
@@ -211,6 +212,16 @@ def _details(check: Mapping[str, Any], lang: str, flag: int | None) -> str:
         for item in fenced(check.get(key)):
             parts.append(f'<p class="lab"><b>{esc(text(label, lang))}</b>{sep}{esc(item, MAX_TEXT)}</p>')
     return "".join(parts)
+
+
+def _image_words(role: str, value: object, lang: str) -> str:
+    """One image of the header in words: « application <code>russmckendrick/moby-counter</code> »,
+    « provenance celles des conteneurs de l'étudiant » (not the JSON's ``source student``)."""
+    label = text(f"image_{role}", lang) if messages.known(f"html.image_{role}") else role
+    if role == "source":
+        word = f"images_{value}"
+        return f"{esc(label)} {esc(text(word, lang) if messages.known('html.' + word) else value)}"
+    return f"{esc(label)} <code>{esc(value)}</code>"
 
 
 def _check_row(check: Mapping[str, Any], lang: str, flags: Mapping[int, int]) -> str:

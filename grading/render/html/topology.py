@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grading.i18n import colon, semicolon
 from grading.render.html.markup import (
     CHAR_W,
     COL_W,
@@ -149,10 +150,10 @@ class _Topology:
         lines = [_fit(name, NAME), _fit(container.get("image") or "?", LINE), _fit(shown, LINE)]
         aliases = [str(a) for a in fenced(entry.get("aliases")) if str(a) != name]
         if aliases:
-            lines.append(_fit(f"{text('aliases', lang)}: {', '.join(aliases)}", LINE))
+            lines.append(_fit(f"{text('aliases', lang)}{colon(lang)}{', '.join(aliases)}", LINE))
         ports = [str(p) for p in fenced(container.get("ports"))]
         if ports:
-            lines.append(_fit(f"{text('ports', lang)}: {', '.join(ports)}", LINE))
+            lines.append(_fit(f"{text('ports', lang)}{colon(lang)}{', '.join(ports)}", LINE))
         others = [n for n in nets if n != net]
         if net is not None and others:
             lines.append(_fit(text("also_on", lang, nets=", ".join(others)), LINE))
@@ -160,7 +161,8 @@ class _Topology:
         flags = self._flags("container", name)
         for key, numbers in self.flags.items():
             if key[0] == "mount" and key[1] == name and key[2] not in dests:
-                lines.append(_fit(f"{text('mount', lang)} {key[2]}: {text('absent', lang)}", LINE))
+                lines.append(_fit(f"{text('mount', lang)} {key[2]}{colon(lang)}{text('absent', lang)}",
+                                  LINE))
                 flags += [n for n in numbers if n not in flags]
         return _Node("container", name, lines, flags=flags)
 
@@ -352,7 +354,8 @@ def _as_text(topo: _Topology, lang: str) -> list[str]:
             source = mount.get("name") or mount.get("source") or mount.get("type") or "?"
             parts.append(f"{text('mount', lang)} {source} → {mount.get('destination')} "
                          + ("ro" if _read_only(mount) else "rw"))
-        items.append(f"{text('container', lang)} {container['name']}{sep}" + "; ".join(parts))
+        items.append(f"{text('container', lang)} {container['name']}{sep}"
+                     + semicolon(lang).join(parts))
     for (kind, name), vol in topo.volumes.items():
         items.append(f"{text('bind' if kind == 'bind' else 'volume', lang)} {name}"
                      + (f" ({text('anonymous', lang)})" if vol.get("anonymous") else ""))
