@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from grading import context
-from grading.messages import Message, Text, joined, objects_said, says
+from grading.messages import Message, Text, engine_state, joined, objects_said, says
 
 __all__ = [
-    "CheckBlocked", "CheckFailed", "Message", "PartialCredit", "Text", "expect", "joined",
-    "objects_said", "partial", "says",
+    "CheckBlocked", "CheckFailed", "Message", "PartialCredit", "Text", "engine_state",
+    "expect", "joined", "objects_said", "partial", "says",
 ]
 
 FRACTION_KEY = "mobygrade.fraction"  # float in [0, 1]: share of the check's points earned

@@ -4,7 +4,8 @@ A check, fixture or plugin never writes an English or French sentence itself:
 it says which sentence, with its values (``says("inspect.container_missing",
 name="redis")``), and the sentence is put in the run's language where it is
 shown (the grading plugin, the reports, the ``mobygrade:`` lines). A value may
-itself be a :class:`Message` (a cause inside a sentence). A plain ``str`` is
+itself be a :class:`Message` (a cause inside a sentence, or a container's state:
+``status=engine_state(c.status)``, never the engine's English word). A plain ``str`` is
 passed through unchanged: data (a container name, an engine's own error text).
 
 The file's format::
@@ -78,6 +79,14 @@ class SaidError(ValueError):
 def says(key: str, **params: object) -> Message:
     """The sentence ``key`` with ``params``, to be shown in the run's language."""
     return Message(key, tuple(sorted(params.items())))
+
+
+def engine_state(value: object) -> Text:
+    """A container's state as the engine names it (``exited``...), for a sentence's value:
+    the catalog's ``state.<value>`` (« arrêté » in a French run), rendered in the run's
+    language with the sentence; a state the catalog does not know stays the engine's word."""
+    word = str(value) if value else "unknown"
+    return says(f"state.{word}") if known(f"state.{word}") else word
 
 
 JOINED = "(joined)"  # not a catalog key: sentences shown one after the other

@@ -144,6 +144,11 @@ class GradeResult:
     def partial_selection(self) -> bool:
         return 0 < len(self.checks) < self.available
 
+    @property
+    def graded(self) -> bool:
+        """False for a host that could not be graded: no score to show, anywhere."""
+        return self.meta.not_graded is None
+
 
 def _merge(items: Sequence[ItemOutcome]) -> ItemOutcome:
     """One outcome for a check from its items (parametrized tests): worst status, mean credit."""
@@ -243,7 +248,9 @@ def grade(
             message = i18n.text("not_graded" if meta.not_graded else "not_run", lang)
         else:
             message = "" if status == "passed" else own.message
-        earned = {"passed": points, "failed": points * own.fraction}.get(status, 0.0)
+        # a host that could not be graded earns nothing: what ran before it went away is no grade
+        earned = 0.0 if meta.not_graded else \
+            {"passed": points, "failed": points * own.fraction}.get(status, 0.0)
         checks.append(
             CheckResult(
                 mode=mode,

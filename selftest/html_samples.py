@@ -132,3 +132,18 @@ def broken_report(lang: str = "fr") -> dict[str, Any]:
                                                          "99999999:1", "<svg onload=x>"]
     observations["patterns"][1]["whales"] = HEART[:5]
     return report
+
+
+def not_graded_report(lang: str = "fr", scores: float | None = 0) -> dict[str, Any]:
+    """A host whose engine refused the connection: every check not run, ``not_graded`` set.
+    ``scores=0`` is what reports said before such a host had no score (0/20), ``None`` today's."""
+    report = copy.deepcopy(correct_report(lang))
+    said = "Non noté" if lang == "fr" else "Not graded"
+    for check in report["checks"]:
+        check.update(status="notrun", score=scores, message=said)
+    report.update(score=scores, min_reached=False, engine_version=None, images=None,
+                  observations=None, not_graded={
+                      "reason": "le moteur refuse les connexions" if lang == "fr"
+                      else "the engine refuses connections"})
+    report["categories"][0]["score"] = scores
+    return report

@@ -29,6 +29,8 @@ from grading.classrun.index import Entry, bins, failed_most, render_index
 from grading.classrun.outcome import Outcome, outcome_of
 from grading.classrun.roster import RosterError, Student, parse_roster
 from grading.cli import main as cli_main
+from grading.messages import text
+from grading.options import default_lang
 
 ROOT = Path(__file__).resolve().parent.parent
 DEAD = "unix:///nonexistent/mobygrade-selftest/docker.sock"
@@ -216,7 +218,7 @@ def test_gradebook_csv_shape() -> None:
 
 
 def test_moodle_and_canvas_shapes() -> None:
-    moodle = parse_csv(gradebook.moodle_csv(rows(), "Docker lab"))
+    moodle = parse_csv(gradebook.moodle_csv(rows(), "Docker lab", lang="en"))
     assert moodle[0] == ["ID number", "Email address", "Docker lab", "Docker lab (feedback)"]
     assert moodle[1] == ["alice", "alice@x.org", "15.5", "graded"]
     assert moodle[3] == ["carol", "", "", "not graded: ssh: connection refused"]
@@ -226,6 +228,26 @@ def test_moodle_and_canvas_shapes() -> None:
     assert canvas[1] == ["Points Possible", "", "", "", "", "20"]
     assert canvas[2] == ["Alice A", "", "alice", "alice@x.org", "", "15.5"]
     assert canvas[3][0] == "bob" and canvas[4][-1] == ""
+
+
+def test_a_french_class_reads_french_feedback_and_summary(tmp_path: Path) -> None:
+    """The students read Moodle's feedback and the teacher the run's last lines: in the
+    class's language; gradebook.csv's status column keeps its machine values."""
+    moodle = parse_csv(gradebook.moodle_csv(rows(), "TP Docker", lang="fr"))
+    assert [r[3] for r in moodle[1:]] == [
+        "notée", "incomplète : stopped", "non notée : ssh: connection refused"]
+    assert [r[5] for r in parse_csv(gradebook.gradebook_csv(rows()))[1:]] == [
+        "graded", "incomplete", "not graded"]
+    french = command.summary(tmp_path, rows(), True, "fr")
+    assert french.startswith("mobygrade: 3 machine(s) : 1 notée(s), 1 incomplète(s), "
+                             "1 non notée(s) (interrompue : --resume note le reste)\n"), french
+    assert "mobygrade:   carol : non notée : ssh: connection refused\n" in french
+    for english in ("host(s)", "graded,", "not graded", "interrupted"):
+        assert english not in french, english
+    english = command.summary(tmp_path, rows(), True, "en")
+    assert english.startswith("mobygrade: 3 host(s): 1 graded, 1 incomplete, 1 not graded "
+                              "(interrupted: --resume grades the rest)\n"), english
+    assert "mobygrade:   carol: not graded: ssh: connection refused\n" in english
 
 
 def test_exit_status_rule() -> None:
@@ -404,7 +426,8 @@ def test_two_shards_merged_give_the_unsharded_gradebook(tmp_path: Path) -> None:
     store.merge([tmp_path / "shard1"], tmp_path / "half")
     rows_ = command.publish(tmp_path / "half", merged, students,
                             missing_reason=command.NOT_IN_SHARDS)
-    assert len(rows_) == 23 and any(r.outcome.reason == command.NOT_IN_SHARDS for r in rows_)
+    missing = text(command.NOT_IN_SHARDS, command.class_lang(tmp_path / "half", merged, students))
+    assert len(rows_) == 23 and any(r.outcome.reason == missing for r in rows_)
 
 
 def test_store_refuses_another_class_and_foreign_files(tmp_path: Path) -> None:
@@ -540,7 +563,8 @@ def test_resume_grades_nothing_more_when_every_line_has_its_result(tmp_path: Pat
     stamp = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "c" / "results").iterdir()}
     again = mobygrade("class", "roster.csv", "--checkpoint", "cleanup", "--out", "c",
                       "--resume", cwd=tmp_path)
-    assert again.returncode == 3 and "3 host(s)" in again.stdout
+    counts = text("class.summary", default_lang(os.environ), n=3, g=0, i=0, x=3)
+    assert again.returncode == 3 and counts in again.stdout, again.stdout
     assert stamp == {p.name: p.stat().st_mtime_ns for p in (tmp_path / "c" / "results").iterdir()}
 
 
@@ -620,11 +644,12 @@ def test_time_bound_and_ctrl_c(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=30)
         assert time.monotonic() - started < 10, "Ctrl-C ends the class at once"
         assert proc.returncode == 2, out + err
-        assert "interrupted" in out
+        lang = default_lang(env)  # no --lang: the locale's
+        assert text("class.run_interrupted", lang) in out
         table = parse_csv((tmp_path / "stopped" / "gradebook.csv").read_bytes().decode())
         assert [r[0] for r in table[1:]] == ["s0", "s1", "s2", "d0", "d1"]
         assert {r[5] for r in table[1:]} == {"not graded"}
-        assert any(r[6] == command.NOT_RUN for r in table[1:])
+        assert any(r[6] == text(command.NOT_RUN, lang) for r in table[1:])
         assert not processes_mentioning(str(tmp_path / "stopped")), "running hosts were killed"
         # --resume grades the lines left: the two unreachable ones finish, the silent ones
         # are stopped by the bound
@@ -632,7 +657,7 @@ def test_time_bound_and_ctrl_c(tmp_path: Path) -> None:
                           "--resume", "--timeout", "3", "--jobs", "5", cwd=tmp_path)
         assert again.returncode == 3
         table = parse_csv((tmp_path / "stopped" / "gradebook.csv").read_bytes().decode())
-        assert all(r[6] != command.NOT_RUN for r in table[1:])
+        assert all(r[6] != text(command.NOT_RUN, lang) for r in table[1:])
     finally:
         silent.close()
 

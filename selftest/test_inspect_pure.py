@@ -47,7 +47,7 @@ from fixtures.inspect.snapshot import (
     network_facts,
     normalise_repository,
 )
-from grading.messages import format_message, load_messages
+from grading.messages import engine_state, format_message, joined, load_messages
 
 MESSAGES = load_messages(Path(__file__).resolve().parent.parent / "grading" / "catalog")
 
@@ -134,6 +134,27 @@ def test_run_problems_name_the_state() -> None:
     assert "restarts in a loop" in en(run_problem(looping))
     restarting = container_facts(_inspect("redis", status="restarting", restarts=1), {})
     assert "docker logs redis" in en(run_problem(restarting).hint)  # type: ignore[union-attr]
+
+
+def test_a_containers_state_is_said_in_the_runs_language() -> None:
+    """The engine's word (``exited``) is data for the check, a word of the run's language in
+    the sentence: « est arrêté », never « est exited », chosen when the sentence is shown."""
+    stopped = container_facts(_inspect("moby-counter2", status="exited"), {})
+    assert fr(run_problem(stopped)) == (
+        "le conteneur moby-counter2 est arrêté (code de sortie 1), attendu en marche")
+    assert en(run_problem(stopped)) == (
+        "container moby-counter2 is exited (exit code 1), expected running")
+    paused = container_facts(_inspect("redis", status="paused"), {})
+    assert "est en pause" in fr(run_problem(paused)) and "paused" not in fr(run_problem(paused))
+    restarting = container_facts(_inspect("redis", status="restarting", restarts=1), {})
+    assert "(en redémarrage, 1 redémarrages)" in fr(run_problem(restarting))
+    assert "(restarting, 1 restarts)" in en(run_problem(restarting))
+    assert fr(engine_state("created")) == "créé" and fr(engine_state(None)) == "inconnu"
+    assert fr(engine_state("hibernating")) == "hibernating"  # unknown: the engine's own word
+    shown = joined((joined(("redis", " (", engine_state("exited"), ")"), ""),
+                    joined(("redis2", " (", engine_state("running"), ")"), "")), ", ")
+    assert fr(shown) == "redis (arrêté), redis2 (en marche)"
+    assert en(shown) == "redis (exited), redis2 (running)"
 
 
 def test_ports_ipv4_first_and_wrong_container_port() -> None:

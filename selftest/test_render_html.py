@@ -20,7 +20,7 @@ from grading.render.html import render_html
 from grading.render.html.markup import MAX_DRAWN
 from grading.render.html.page import CSS
 from grading.render.html.pattern import parse_whale
-from selftest.html_samples import HEART, broken_report, correct_report
+from selftest.html_samples import HEART, broken_report, correct_report, not_graded_report
 
 URL_ATTRS = ("src", "href", "xlink:href", "action", "formaction", "poster", "data", "srcset",
              "background", "cite", "ping")
@@ -294,6 +294,26 @@ def test_header_and_banners() -> None:
     page = Page(render_html(report))
     assert "Not graded: no engine" in page.readable() and "Score:" not in page.readable()
     assert len(page.all("p", role="alert")) == 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("scores", [0, None])
+def test_a_host_not_graded_shows_no_score_and_every_check_not_run(
+        lang: str, scores: float | None) -> None:
+    """Never « Volumes : 0/20 » nor « erreur 0/3 » under a « Non noté » banner: no total, no
+    category score, each check « non exécuté » without points, hint or lab step."""
+    page = Page(render_html(not_graded_report(lang, scores)))
+    readable = page.readable()
+    banner = "Non noté : le moteur refuse" if lang == "fr" else "Not graded: the engine refuses"
+    assert banner in readable
+    assert not re.search(r"\d/\d|\?/\d", readable), readable  # no 0/20, 0/3 or ?/3
+    rows = [a for a in page.all("tr") if a.get("class")]
+    assert [a["class"] for a in rows] == ["notrun"] * 9
+    marks = re.findall(r"non exécuté|not run|erreur|error\b", readable)
+    assert marks == ["non exécuté" if lang == "fr" else "not run"] * 9, marks
+    for words in (("Indice", "Étape du sujet") if lang == "fr" else ("Hint", "Lab step")):
+        assert words not in readable, words
+    assert len(page.all("caption")) == 1 and "Volumes" in readable
 
 
 def test_a_report_without_observations_still_renders() -> None:

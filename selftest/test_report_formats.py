@@ -249,6 +249,58 @@ def test_markdown_and_terminal_show_the_score_line_and_hints() -> None:
     assert "Score: 3.5/10" in quiet
 
 
+def not_graded(lang: str = "en", midrun: bool = False) -> GradeResult:
+    """A host that could not be graded: its engine refused (every check not run) or, with
+    ``midrun``, went away after two checks had passed."""
+    rubric = parse_rubric(RUBRIC, "rubric.toml")
+    catalog = Catalog(parse_catalog(CATALOG, "inspect", "inspect.toml"))
+    meta = RunMeta(lab=rubric.lab, mode="inspect", checkpoint="networks", lang=lang,
+                   docker_host="tcp://127.0.0.1:1", not_graded="the engine refuses connections",
+                   fingerprint="sha256:abc")
+    ran = {"networks.moby_counter2_network": "passed", "networks.alias": "failed"} \
+        if midrun else {}
+    return grade([ItemOutcome("", "inspect", check_id, ran.get(check_id, "notrun"), 0.5)
+                  for check_id in ("networks.moby_counter2_network", "networks.alias",
+                                   "networks.dns_alias", "networks.drift",
+                                   "volumes.redis_data", "volumes.readonly")],
+                 rubric, catalog, meta)
+
+
+@pytest.mark.parametrize("midrun", [False, True])
+def test_a_host_not_graded_has_no_score_in_any_report(midrun: bool) -> None:
+    """"Not graded", never 0/10 with hints: JSON's scores are null, JUnit's empty; Gradescope
+    and Classroom need numbers (0, nothing counted) and say why; people's reports show none."""
+    result = not_graded("en", midrun)
+    own = json.loads(render_json(result))
+    assert own["not_graded"] == {"reason": "the engine refuses connections"}
+    assert own["score"] is None and own["min_reached"] is False and own["max_score"] == 10
+    assert [c["score"] for c in own["categories"]] == [None, None]
+    assert [c["score"] for c in own["checks"]] == [None] * 6
+    assert not any(c["hint"] for c in own["checks"])
+    gradescope = json.loads(render_gradescope(result))
+    assert validate.gradescope_problems(gradescope) == []
+    assert gradescope["score"] == 0 and {t["score"] for t in gradescope["tests"]} == {0}
+    assert gradescope["output"].startswith("Not graded: the engine refuses connections")
+    assert gradescope["extra_data"]["not_graded"] == "the engine refuses connections"
+    classroom = validate.decode_classroom(render_classroom(result))
+    assert validate.classroom_problems(classroom) == []
+    assert classroom["status"] == "error" and {t["score"] for t in classroom["tests"]} == {0}
+    assert all(t["test_code"] == "" for t in classroom["tests"])
+    junit = ET.fromstring(render_junit(result))
+    props = [{p.get("name"): p.get("value") for p in props}
+             for props in junit.iter("properties")]
+    assert props[0]["score"] == "" and props[0]["not_graded"] == "the engine refuses connections"
+    assert [p["score"] for p in props[1:]] == [""] * 6
+    assert all(c.get("name") for c in junit.iter("testcase"))
+    for text in (render_markdown(result), "\n".join(line.text for line in terminal_lines(result))):
+        assert "Not graded: the engine refuses connections" in text
+        assert not re.search(r"\d/\d", text), text  # no 0/10, no Networks: 2/7, no 0/3
+        assert "Hint" not in text and "--network-alias" not in text
+    french = render_markdown(not_graded("fr", midrun))
+    assert "Non noté : the engine refuses" in french and "### Réseaux\n" in french
+    assert "non exécuté | — |" in french
+
+
 # --- every report stays valid whatever a check's message holds ------------------------
 
 NASTY = ("".join(chr(code) for code in range(0x20)) + " \x1b[31mred\x1b[0m plain "

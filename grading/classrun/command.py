@@ -23,13 +23,14 @@ from grading.classrun import gradebook, roster, scheduler, shard, store
 from grading.classrun.index import Entry, render_index
 from grading.classrun.outcome import Outcome
 from grading.context import LANGS, PARTS
-from grading.messages import SaidError, says
+from grading.messages import SaidError, says, text
 from grading.options import default_lang
 
 DEFAULT_TIMEOUT_S = 300.0
 MAX_DEFAULT_JOBS = 16
-NOT_RUN = "not run: the class run stopped before this host (--resume grades it)"
-NOT_IN_SHARDS = "not run: no merged directory holds this host (its shard is missing)"
+# The reason of a roster line without a result (catalog keys: in the class's language).
+NOT_RUN = "class.reason_not_run"  # the class run stopped before this host
+NOT_IN_SHARDS = "class.reason_not_in_shards"  # no merged directory holds this host
 # Options the class run sets itself for every host: never passed through.
 OWN = ("--grade-report", "--lab-mode", "--checkpoint")
 
@@ -145,47 +146,58 @@ def page_lang(options: Sequence[str], reports: Sequence[Mapping[str, object]],
     return default_lang(env)
 
 
+def class_lang(out: Path, info: store.ClassInfo, students: Sequence[roster.Student]) -> str:
+    """The language of the class's pages, gradebook feedback and summary: ``--lang``, else
+    the hosts' reports', else the locale's."""
+    reports = [r for r in (store.read_report(out, s.student) for s in students) if r is not None]
+    return page_lang(info.options, reports, os.environ)
+
+
 def publish(out: Path, info: store.ClassInfo, students: Sequence[roster.Student], *,
             assignment: str = "", missing_reason: str = NOT_RUN) -> list[gradebook.Row]:
-    """Write the gradebooks and index.html of ``students`` from what ``out`` holds."""
+    """Write the gradebooks and index.html of ``students`` from what ``out`` holds.
+    ``missing_reason``: the catalog key of a line without a result."""
     rows: list[gradebook.Row] = []
     entries: list[Entry] = []
-    reports = []
+    reports = {s.student: store.read_report(out, s.student) for s in students}
+    lang = page_lang(info.options, [r for r in reports.values() if r is not None], os.environ)
     for s in students:
         outcome = store.read_outcome(out, s.student) or Outcome(s.student, "not graded",
-                                                               missing_reason)
-        report = store.read_report(out, s.student)
-        if report is not None:
-            reports.append(report)
+                                                               text(missing_reason, lang))
+        report = reports[s.student]
         paths = store.report_paths(out, s.student)
         row = gradebook.Row(s, outcome)
         rows.append(row)
         entries.append(Entry(row, report, paths["html"].exists(), paths["json"].exists()))
-    lab = next((str(r["lab"]) for r in reports if r.get("lab")), "docker-3-reseaux-volumes")
+    lab = next((str(r["lab"]) for r in reports.values() if r and r.get("lab")),
+               "docker-3-reseaux-volumes")
     item = assignment or f"mobygrade {info.checkpoint}"
     files = {
         "gradebook.csv": gradebook.gradebook_csv(rows),
-        "gradebook-moodle.csv": gradebook.moodle_csv(rows, item),
+        "gradebook-moodle.csv": gradebook.moodle_csv(rows, item, lang=lang),
         "gradebook-canvas.csv": gradebook.canvas_csv(rows, item),
-        "index.html": render_index(entries, lab=lab, checkpoint=info.checkpoint,
-                                   lang=page_lang(info.options, reports, os.environ)),
+        "index.html": render_index(entries, lab=lab, checkpoint=info.checkpoint, lang=lang),
     }
-    for name, text in files.items():
+    for name, content in files.items():
         tmp = out / f".{name}.tmp"
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.write(content)
         os.replace(tmp, out / name)
     return rows
 
 
-def summary(out: Path, rows: Sequence[gradebook.Row], interrupted: bool) -> str:
+def summary(out: Path, rows: Sequence[gradebook.Row], interrupted: bool, lang: str) -> str:
+    """The lines that end a class run, in the class's language (``lang``)."""
     found = gradebook.counts(rows)
-    lines = [f"mobygrade: {len(rows)} host(s): {found['graded']} graded, "
-             f"{found['incomplete']} incomplete, {found['not graded']} not graded"
-             + (" (interrupted: --resume grades the rest)" if interrupted else "")]
+    counted = text("class.summary", lang, n=len(rows), g=found["graded"],
+                   i=found["incomplete"], x=found["not graded"])
+    lines = [f"mobygrade: {counted}"
+             + (" " + text("class.run_interrupted", lang) if interrupted else "")]
     for row in rows:
         if row.outcome.status == "not graded":
-            lines.append(f"mobygrade:   {row.student.student}: not graded: {row.outcome.reason}")
+            lines.append("mobygrade:   " + text("class.host_not_graded", lang,
+                                                 student=row.student.student,
+                                                 reason=row.outcome.reason))
     lines += [f"mobygrade: {name}: {(out / name).resolve()}" for name in store.OUTPUTS]
     return "\n".join(lines) + "\n"
 
@@ -235,7 +247,8 @@ def run_class(args: Sequence[str]) -> int:
         print(f"mobygrade: {result.usage_error}", file=sys.stderr)
         return scheduler.USAGE_EXIT
     rows = publish(out, info, selected, assignment=parsed.assignment)
-    print(summary(out, rows, result.interrupted), end="", flush=True)
+    print(summary(out, rows, result.interrupted, class_lang(out, info, selected)),
+          end="", flush=True)
     return gradebook.exit_status(rows, result.interrupted)
 
 
@@ -275,5 +288,5 @@ def run_gradebook(args: Sequence[str]) -> int:
         info = store.ClassInfo(info.roster, info.checkpoint, None, [*info.options, f"--lang={lang}"])
     rows = publish(out, info, students, assignment=values.get("--assignment", ""),
                    missing_reason=NOT_IN_SHARDS)
-    print(summary(out, rows, False), end="", flush=True)
+    print(summary(out, rows, False, class_lang(out, info, students)), end="", flush=True)
     return gradebook.exit_status(rows)

@@ -8,7 +8,8 @@ keep the cell as it was); an incomplete run keeps the score of what ran.
   column per check id (the check's points, empty when the host was not graded).
 - ``gradebook-moodle.csv`` (Moodle's grade import): ``ID number`` (the student id; map it to
   the user's ID number, or pick ``Email address``), ``Email address``, the grade item
-  column and its feedback column (status and reason).
+  column and its feedback column (status and reason, in the class's language: the students
+  read it).
 - ``gradebook-canvas.csv`` (Canvas's gradebook import): ``Student, ID, SIS User ID, SIS Login
   ID, Section`` then the assignment column (``Name (id)`` when you give Canvas's id),
   with a ``Points Possible`` row first.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 from grading.classrun.outcome import Outcome
 from grading.classrun.roster import Student
+from grading.messages import text
 
 FIXED = ("student", "name", "email", "score", "max_score", "status", "reason")
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -78,13 +80,24 @@ def gradebook_csv(rows: Sequence[Row]) -> str:
     return _csv([*FIXED, *columns], lines)
 
 
-def feedback(outcome: Outcome) -> str:
-    return f"{outcome.status}: {outcome.reason}" if outcome.reason else outcome.status
+# a host's status (gradebook.csv's machine value) -> its word in a sentence people read
+STATUS_WORD = {"graded": "class.graded", "incomplete": "class.incomplete",
+               "not graded": "class.not_graded"}
 
 
-def moodle_csv(rows: Sequence[Row], item: str) -> str:
+def feedback(outcome: Outcome, lang: str) -> str:
+    """``non notée : <reason>`` / ``not graded: <reason>``: the status in ``lang``, and why."""
+    key = STATUS_WORD.get(outcome.status)
+    word = text(key, lang) if key else outcome.status
+    if not outcome.reason:
+        return word
+    return f"{word}{' : ' if lang == 'fr' else ': '}{outcome.reason}"
+
+
+def moodle_csv(rows: Sequence[Row], item: str, *, lang: str) -> str:
+    """Moodle's grade import; the feedback column is in ``lang`` (the class's language)."""
     lines = [[r.student.student, r.student.email,
-              num(r.outcome.score) if r.outcome.counted else "", feedback(r.outcome)]
+              num(r.outcome.score) if r.outcome.counted else "", feedback(r.outcome, lang)]
              for r in rows]
     return _csv(["ID number", "Email address", item, f"{item} (feedback)"], lines)
 

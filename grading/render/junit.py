@@ -4,7 +4,9 @@ Written from the grade (not from pytest's own junitxml) because a check's final
 status — ``blocked``, partial credit — is only known once every check ran.
 Each testcase carries ``check_id``, ``score``, ``max_score`` and ``status`` as
 ``<property>`` elements; the suite carries the totals, the fingerprint and, for an
-incomplete run, ``incomplete`` (the reason) and ``not_run`` (comma-separated ids).
+incomplete run, ``incomplete`` (the reason) and ``not_run`` (comma-separated ids); for a
+host that could not be graded, ``not_graded`` (the reason) and an empty ``score`` (suite and
+testcases: no score, not a 0).
 Every text and attribute goes through :func:`grading.render.safe.visible`: the
 file is XML 1.0 whatever a container's log put in a message.
 """
@@ -21,7 +23,7 @@ from grading.scoring import CheckResult, GradeResult
 
 def _classname_and_name(check: CheckResult) -> tuple[str, str]:
     """``tests.provision.test_networks`` and ``test_dns_redis``, as pytest's junitxml names them."""
-    nodeid = check.nodeids[0] if check.nodeids else f"{check.part}::{check.check_id}"
+    nodeid = next((n for n in check.nodeids if n), f"{check.part}::{check.check_id}")
     path, _, rest = nodeid.partition("::")
     module = path.removesuffix(".py")
     names = rest.split("::")
@@ -58,7 +60,7 @@ def render_junit(result: GradeResult) -> str:
     _properties(
         suite,
         {
-            "score": num(result.score),
+            "score": num(result.score) if result.graded else "",
             "max_score": num(result.max_score),
             "min_score": num(result.min_score),
             "min_reached": str(result.reached).lower(),
@@ -82,7 +84,7 @@ def render_junit(result: GradeResult) -> str:
             case,
             {
                 "check_id": check.check_id,
-                "score": num(check.score),
+                "score": num(check.score) if result.graded else "",
                 "max_score": num(check.max_score),
                 "status": check.status,
                 "category": check.category,

@@ -25,7 +25,8 @@ def num(value: float) -> int | float:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-def check_dict(check: CheckResult) -> dict[str, Any]:
+def check_dict(check: CheckResult, graded: bool = True) -> dict[str, Any]:
+    """One check of the JSON report; ``score`` is null when the host was not graded."""
     return {
         "id": check.check_id,
         "mode": check.mode,
@@ -34,7 +35,7 @@ def check_dict(check: CheckResult) -> dict[str, Any]:
         "part": check.part,
         "lab_step": check.lab_step,
         "status": check.status,
-        "score": num(check.score),
+        "score": num(check.score) if graded else None,
         "max_score": num(check.max_score),
         "informational": check.informational,
         "message": check.message,
@@ -58,8 +59,13 @@ def incomplete_dict(incomplete: Incomplete | None) -> dict[str, Any] | None:
 
 
 def report_dict(result: GradeResult) -> dict[str, Any]:
-    """The JSON report as a dict; its schema is documented in the README (schema_version 1)."""
+    """The JSON report as a dict; its schema is documented in the README (schema_version 1).
+
+    A host that could not be graded (``not_graded`` set) has no score: ``score`` is null at
+    the top, in each category and in each check (``max_score`` stays what the run is out of).
+    """
     meta = result.meta
+    graded = result.graded
     return {
         "schema_version": SCHEMA_VERSION,
         "lab": meta.lab,
@@ -70,7 +76,7 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
         "engine_version": meta.engine_version,
         "images": dict(meta.images) if meta.images is not None else None,
         "endpoint": dict(meta.endpoint) if meta.endpoint is not None else None,
-        "score": num(result.score),
+        "score": num(result.score) if graded else None,
         "max_score": num(result.max_score),
         "min_score": num(result.min_score),
         "min_reached": result.reached,
@@ -86,10 +92,11 @@ def report_dict(result: GradeResult) -> dict[str, Any]:
             "prerequisites_not_selected": list(result.prereqs_not_selected),
         },
         "categories": [
-            {"id": c.part, "name": c.name, "score": num(c.score), "max_score": num(c.max_score)}
+            {"id": c.part, "name": c.name, "score": num(c.score) if graded else None,
+             "max_score": num(c.max_score)}
             for c in result.categories
         ],
-        "checks": [check_dict(check) for check in result.checks],
+        "checks": [check_dict(check, graded) for check in result.checks],
         "observations": dict(meta.observations) if meta.observations is not None else None,
     }
 
@@ -127,7 +134,12 @@ def check_name(check: CheckResult) -> str:
 
 
 def render_gradescope(result: GradeResult) -> str:
-    """``results.json`` for a Gradescope autograder (fields as Gradescope documents them)."""
+    """``results.json`` for a Gradescope autograder (fields as Gradescope documents them).
+
+    Gradescope has no "not graded": every test needs a number, so a host that could not be
+    graded scores 0 everywhere (:func:`grading.scoring.grade` counts nothing for it), and
+    the top-level ``output`` and each test's say "Not graded" with ``extra_data.not_graded``.
+    """
     lang = result.meta.lang
     tests = []
     for cat_index, category in enumerate(result.categories, start=1):
@@ -190,7 +202,7 @@ def classroom_payload(result: GradeResult) -> dict[str, Any]:
                 "name": check_name(check),
                 "status": status,
                 "message": student_text(check, lang),
-                "test_code": f'pytest "{check.nodeids[0]}"' if check.nodeids else "",
+                "test_code": f'pytest "{check.nodeids[0]}"' if any(check.nodeids) else "",
                 "filename": check.filename,
                 "line_no": check.line_no,
                 "duration": round(check.duration_s, 3),

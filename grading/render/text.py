@@ -63,7 +63,12 @@ def min_line(result: GradeResult) -> str:
     )
 
 
-def _points(check: CheckResult, lang: str) -> str:
+NO_POINTS = "—"  # a check of a host that could not be graded: no points, not 0
+
+
+def _points(check: CheckResult, lang: str, graded: bool = True) -> str:
+    if not graded:
+        return NO_POINTS
     if check.informational:
         return "-"
     return f"{i18n.points(check.score, lang)}/{i18n.points(check.max_score, lang)}"
@@ -166,11 +171,14 @@ def render_markdown(result: GradeResult) -> str:
     header = " | ".join(
         i18n.text(key, lang) for key in ("col_status", "col_points", "col_check", "col_details")
     )
+    graded = result.graded  # not graded: the checks without points, hints or totals
     for category in result.categories:
+        heading = i18n.text("category_line", lang, name=category.name,
+                            score=i18n.points(category.score, lang),
+                            max=i18n.points(category.max_score, lang)) if graded \
+            else category.name
         out += [
-            "### " + i18n.text("category_line", lang, name=category.name,
-                               score=i18n.points(category.score, lang),
-                               max=i18n.points(category.max_score, lang)),
+            "### " + heading,
             "",
             f"| {header} |",
             "| --- | --- | --- | --- |",
@@ -180,10 +188,11 @@ def render_markdown(result: GradeResult) -> str:
                 f"{check.title} `{check.check_id}`"
             if check.informational:
                 title += f" ({i18n.text('informational', lang)})"
-            details = check.message if check.status in ("blocked", "notrun") \
+            details = check.message if check.status in ("blocked", "notrun") or not graded \
                 else student_text(check, lang)
             out.append(
-                f"| {_ICON[check.mark]} {i18n.mark(check.mark, lang)} | {_points(check, lang)} "
+                f"| {_ICON[check.mark]} {i18n.mark(check.mark, lang)} "
+                f"| {_points(check, lang, graded)} "
                 f"| {_cell(title)} | {_cell(details)} |"
             )
         out.append("")

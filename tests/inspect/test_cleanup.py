@@ -23,7 +23,16 @@ from fixtures.inspect.plugin import probe_image, probing
 from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import STEP_CLEANUP, is_app
 from fixtures.inspect.snapshot import LAB_CONTAINERS, LAB_NETWORKS, LAB_VOLUME, HostSnapshot, near
-from grading.api import DRIFT_KEY, FACT_KEY, CheckBlocked, CheckFailed, objects_said, says
+from grading.api import (
+    DRIFT_KEY,
+    FACT_KEY,
+    CheckBlocked,
+    CheckFailed,
+    engine_state,
+    joined,
+    objects_said,
+    says,
+)
 
 
 def _evidenced(evidence: Evidence, request: pytest.FixtureRequest) -> None:
@@ -53,7 +62,8 @@ def test_containers(lab_host: HostSnapshot, lab_evidence: Evidence,
             or is_app(c) or any(n in nets for n in c.network_names)
             or any(m.name == LAB_VOLUME for m in c.mounts)]
     if left:
-        shown = ", ".join(f"{c.name} ({c.status})" for c in left)
+        shown = joined((joined((c.name, " (", engine_state(c.status), ")"), "") for c in left),
+                       ", ")
         running = [c.name for c in left if c.running]
         hint = (says("inspect.hint.cleanup_stop", names=" ".join(running), step=STEP_CLEANUP)
                 if running else says("inspect.hint.cleanup_prune", step=STEP_CLEANUP))

@@ -39,7 +39,7 @@ from fixtures.inspect.rules import (
     run_problem,
 )
 from fixtures.inspect.snapshot import ContainerFacts, HostSnapshot
-from grading.api import CheckBlocked, CheckFailed, partial, says
+from grading.api import CheckBlocked, CheckFailed, engine_state, partial, says
 
 NET1, NET2 = "moby-counter", "moby-counter2"
 
@@ -78,7 +78,7 @@ def _address(c: ContainerFacts, network: str) -> str:
     ep = c.endpoint(network)
     if ep is None or not ep.ip:
         raise CheckBlocked(says("inspect.no_address", name=c.name, network=network,
-                                status=c.status))
+                                status=engine_state(c.status)))
     return ep.ip
 
 

@@ -83,7 +83,8 @@ th,td{border:1px solid var(--line);padding:6px 8px;text-align:left;vertical-alig
 thead th{background:var(--soft)}
 td.status{white-space:nowrap;font-weight:700}
 tr.passed td.status{color:var(--ok)}tr.failed td.status,tr.error td.status{color:var(--bad)}
-tr.partial td.status,tr.blocked td.status,tr.skipped td.status{color:var(--warn)}
+tr.partial td.status,tr.blocked td.status,tr.skipped td.status,
+tr.notrun td.status{color:var(--warn)}
 th[scope=row]{font-weight:600}.id{color:var(--muted);font-weight:400}
 .msg{white-space:pre-wrap;overflow-wrap:anywhere;margin:0 0 4px}
 .lab{margin:2px 0;overflow-wrap:anywhere}.lab b{color:var(--muted)}
@@ -95,7 +96,8 @@ figure,tr,.banner{break-inside:avoid}h2{break-after:avoid}
 """
 
 _STATUS_ICON = {"passed": "ok", "partial": "partial", "failed": "no", "error": "error",
-                "blocked": "blocked", "skipped": "skip"}
+                "blocked": "blocked", "skipped": "skip", "notrun": "skip"}
+NO_POINTS = "—"  # a check of a host that could not be graded: no points, not 0
 _SHOWN_FAILED = ("failed", "error")
 
 
@@ -191,7 +193,7 @@ def _banners(report: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
-def _details(check: Mapping[str, Any], lang: str, flag: int | None) -> str:
+def _details(check: Mapping[str, Any], lang: str, flag: int | None, graded: bool) -> str:
     sep = " : " if lang == "fr" else ": "
     parts: list[str] = []
     status = check.get("status")
@@ -203,11 +205,13 @@ def _details(check: Mapping[str, Any], lang: str, flag: int | None) -> str:
         objects = ", ".join(object_words(o, lang) for o in fenced(check.get("objects")))
         parts.append(f'<p class="lab">{flag_badge(flag)}'
                      f'<b>{esc(text("about", lang))}</b>{sep}{esc(objects)}</p>')
-    if status != "passed":
-        for key in ("hint", "lab_step"):
-            if check.get(key):
-                parts.append(f'<p class="lab"><b>{esc(text(key, lang))}</b>{sep}'
-                             f'{esc(check[key], MAX_TEXT)}</p>')
+    # a check not run shows neither hint nor lab step; a host not graded shows no hint
+    shown = () if status in ("passed", "notrun") else ("hint", "lab_step") if graded \
+        else ("lab_step",)
+    for key in shown:
+        if check.get(key):
+            parts.append(f'<p class="lab"><b>{esc(text(key, lang))}</b>{sep}'
+                         f'{esc(check[key], MAX_TEXT)}</p>')
     for key, label in (("notes", "drift"), ("facts", "fact")):
         for item in fenced(check.get(key)):
             parts.append(f'<p class="lab"><b>{esc(text(label, lang))}</b>{sep}{esc(item, MAX_TEXT)}</p>')
@@ -224,9 +228,12 @@ def _image_words(role: str, value: object, lang: str) -> str:
     return f"{esc(label)} <code>{esc(value)}</code>"
 
 
-def _check_row(check: Mapping[str, Any], lang: str, flags: Mapping[int, int]) -> str:
+def _check_row(check: Mapping[str, Any], lang: str, flags: Mapping[int, int],
+               graded: bool = True) -> str:
     kind = _mark(check)
-    if check.get("informational"):
+    if not graded:
+        pts = NO_POINTS
+    elif check.get("informational"):
         pts = "-"
     else:
         pts = f"{points(check.get('score'), lang)}/{points(check.get('max_score'), lang)}"
@@ -237,10 +244,13 @@ def _check_row(check: Mapping[str, Any], lang: str, flags: Mapping[int, int]) ->
         title += f" ({esc(text('informational', lang))})"
     return (f'<tr class="{kind}"><td class="status">{icon(_STATUS_ICON[kind])}'
             f'{esc(mark(kind, lang))}</td><td>{esc(pts)}</td><th scope="row">{title}</th>'
-            f"<td>{_details(check, lang, flags.get(id(check)))}</td></tr>")
+            f"<td>{_details(check, lang, flags.get(id(check)), graded)}</td></tr>")
 
 
 def _checks(report: Mapping[str, Any], lang: str, flags: Mapping[int, int]) -> list[str]:
+    """The checks, a table per category; a host that could not be graded shows no score:
+    the captions are the categories' names alone and no check has points."""
+    graded = _reason(report.get("not_graded")) is None
     checks = [c for c in fenced(report.get("checks")) if isinstance(c, Mapping)]
     categories = [c for c in fenced(report.get("categories")) if isinstance(c, Mapping)]
     out = [(f'<section id="checks" aria-labelledby="h-checks">'
@@ -250,7 +260,8 @@ def _checks(report: Mapping[str, Any], lang: str, flags: Mapping[int, int]) -> l
     known = {c.get("id") for c in categories}
     groups: list[tuple[str, list[Mapping[str, Any]]]] = [
         (text("category", lang, name=c.get("name") or c.get("id"),
-              score=points(c.get("score"), lang), max=points(c.get("max_score"), lang)),
+              score=points(c.get("score"), lang), max=points(c.get("max_score"), lang))
+         if graded else str(c.get("name") or c.get("id") or ""),
          [k for k in checks if k.get("part") == c.get("id")])
         for c in categories
     ]
@@ -262,7 +273,7 @@ def _checks(report: Mapping[str, Any], lang: str, flags: Mapping[int, int]) -> l
             continue
         out.append(f"<table><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>"
                    "<tbody>")
-        out += [_check_row(check, lang, flags) for check in rows]
+        out += [_check_row(check, lang, flags, graded) for check in rows]
         out.append("</tbody></table>")
     out.append("</section>")
     return out
