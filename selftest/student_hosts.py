@@ -505,8 +505,10 @@ def cleanup_part(h: StudentHost, mistake: str = "") -> None:
         running.remove("moby-counter2")  # stopped only after the prunes
     if other_app2:
         running.remove("moby-counter2")  # « les deux moby-counter »: counter-b forgotten
-    h.docker("container", "stop", *running)
-    h.prune("container")
+    if mistake != "skipped_stop":  # skipped_stop: the three prunes with everything running
+        h.docker("container", "stop", *running)
+    if mistake != "skipped_container_prune":  # stopped, but only networks and volumes pruned
+        h.prune("container")
     h.prune("network")
     if mistake in ("orphan_anonymous_volume", "orphan_among_many_dangling"):
         h.docker("volume", "rm", LAB_VOLUME)  # redis_data only: the anonymous ones stay

@@ -171,10 +171,19 @@ CASES = [
     # cleanup
     Case("cleanup", remote=True),
     Case("cleanup", "volume_left", {"volumes": F}),
+    # moby-counter2 stopped only after the prunes: its network, which nothing is connected to
+    # any more, is the network prune's to remove (a stopped container holds no network)
     Case("cleanup", "stopped_container_left", {"containers": F, "networks": F}),
     Case("cleanup", "orphan_anonymous_volume", {"volumes": F}),
-    # issue 10's hosts
-    Case("cleanup", "second_app_other_name_left", {"containers": F, "networks": F}, tcp=False),
+    # the playtest's host: all stopped, `docker container prune` skipped. Networks are pruned
+    # all the same; redis_data is still used by the stopped redis and redis2, so no volume
+    # prune could remove it: what the student's did cannot be told (blocked by containers)
+    Case("cleanup", "skipped_container_prune", {"containers": F, "volumes": B}),
+    # nothing stopped: no prune removes anything; one deviation, deducted by containers alone
+    Case("cleanup", "skipped_stop", {"containers": F, "networks": B, "volumes": B}, tcp=False,
+         score="zero"),
+    # issue 10's hosts: counter-b, never stopped, keeps moby-counter2 from the network prune
+    Case("cleanup", "second_app_other_name_left", {"containers": F, "networks": B}, tcp=False),
     Case("cleanup", "orphan_among_many_dangling", {"volumes": F}, tcp=False),
 ]
 

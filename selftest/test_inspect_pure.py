@@ -27,13 +27,17 @@ from fixtures.inspect.rules import (
     is_app,
     is_redis,
     isolation_vantage,
+    lab_containers_left,
+    lab_networks_left,
     mount_problem,
+    networks_held,
     port_problem,
     published,
     run_problem,
     second_app,
     second_redis,
     shares_volume,
+    volumes_held,
 )
 from fixtures.inspect.snapshot import (
     HostSnapshot,
@@ -530,3 +534,61 @@ def test_batch_answers_without_a_final_newline_are_kept() -> None:
     assert [a.output for a in answers] == ["<html>", '{"connected": true}', "wget: bad address"]
     assert [a.rc for a in answers] == [0, 0, 1]
     assert "timeout" not in batch_script([["wget", "-T", "3"]])  # argv quoted as given
+
+
+# -- cleanup: what a leftover lab container keeps the prunes from removing -----------------
+def _stopped(inspect: dict[str, Any]) -> dict[str, Any]:
+    """A stopped container as the engine reports it: its networks named, with no address."""
+    for ep in inspect["NetworkSettings"]["Networks"].values():
+        ep["IPAddress"] = ""
+    return inspect
+
+
+def test_a_stopped_container_holds_its_volumes_but_not_its_networks() -> None:
+    anon = "ab" * 32
+    volumes = [{"Name": "redis_data", "Driver": "local"}, {"Name": anon, "Driver": "local"},
+               {"Name": "cd" * 32, "Driver": "local"}]
+    nets = [_net("moby-counter"), _net("moby-counter2")]
+    # the playtest's host: everything stopped, `docker container prune` skipped
+    snap = facts_from_api([], [
+        _stopped(_inspect("redis", status="exited", networks={"moby-counter": []},
+                          mounts=[_volume_mount("redis_data")])),
+        _stopped(_inspect("redis2", status="exited", networks={"moby-counter2": ["redis"]},
+                          mounts=[_volume_mount("redis_data", rw=False)])),
+        _stopped(_inspect("redis3", status="exited", mounts=[_volume_mount(anon)])),
+        _stopped(_inspect("old-redis", status="exited", mounts=[_volume_mount("cd" * 32)])),
+        _stopped(_inspect("moby-counter2", "russmckendrick/moby-counter", status="exited",
+                          networks={"moby-counter2": []})),
+    ], {}, nets, volumes)
+    left = lab_containers_left(snap)
+    assert [c.name for c in left] == ["redis", "redis2", "redis3", "moby-counter2"]
+    assert lab_networks_left(snap) == ["moby-counter", "moby-counter2"]
+    assert networks_held(snap, left) == {}  # `docker network prune` removes them: measured
+    held = volumes_held(snap, left)
+    assert {k: [c.name for c in v] for k, v in held.items()} == {
+        "redis_data": ["redis", "redis2"], anon: ["redis3"]}  # not another project's old-redis
+    # a running container holds its networks; an unused anonymous volume is nobody's
+    running = facts_from_api([], [
+        _inspect("counter-b", "russmckendrick/moby-counter", networks={"moby-counter2": []}),
+        _stopped(_inspect("redis", status="exited", networks={"moby-counter": []})),
+    ], {}, nets, volumes)
+    left = lab_containers_left(running)
+    assert {k: [c.name for c in v] for k, v in networks_held(running, left).items()} == {
+        "moby-counter2": ["counter-b"]}
+    assert volumes_held(running, left) == {}
+    # a container of another project using an anonymous volume is not the lab's
+    other = facts_from_api([], [_inspect("web", "nginx", mounts=[_volume_mount(anon)])],
+                           {}, [], volumes)
+    assert volumes_held(other, lab_containers_left(other)) == {}
+
+
+def test_cleanup_blocked_sentences_and_hints_read_in_both_languages() -> None:
+    from grading.api import says
+
+    for key, extra in (("inspect.blocked_networks_held", {}), ("inspect.blocked_volumes_held", {}),
+                       ("inspect.hint.cleanup_containers_first_stop", {"names": "redis"}),
+                       ("inspect.hint.cleanup_containers_first", {"names": "redis"})):
+        message = says(key, found="redis_data (redis)", prune="docker volume prune",
+                       step="Lancez trois prune", **extra)
+        assert "{" not in en(message) and "{" not in fr(message), key
+        assert en(message) != fr(message), key
