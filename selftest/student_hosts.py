@@ -413,6 +413,7 @@ def networks_part(h: StudentHost, mistake: str = "") -> None:
             h.click(app, PATTERN)  # "Faites un motif reconnaissable en cliquant"
     h.network_create(net2)
     app2_network = {"app2_on_first_network": ["--network", net1],
+                    "app2_on_first_then_connected": ["--network", net1],
                     "app2_on_default_bridge": []}.get(mistake, ["--network", net2])
     port2 = "9091:80" if mistake == "app2_port_9091" else "9090:80"
     env2 = ("-e", f"USE_REDIS_HOST={redis2}") if mistake == "app2_use_redis_host" else ()
@@ -420,10 +421,14 @@ def networks_part(h: StudentHost, mistake: str = "") -> None:
     no_alias = mistake in ("no_alias", "app2_use_redis_host")
     alias = [] if no_alias else ["--network-alias", "redis"]
     redis2_network = net1 if mistake == "redis2_on_first_network" else net2
-    h.run(redis2, "--network", redis2_network, *alias, image=h.redis_image)
+    if mistake != "no_redis2":  # « Créons un deuxième redis avec le même domaine » skipped
+        h.run(redis2, "--network", redis2_network, *alias, image=h.redis_image)
     if mistake == "app2_on_both_networks":
         h.docker("network", "connect", net1, app2)
-    if mistake not in ("no_alias", "redis2_on_first_network", "app2_on_default_bridge"):
+    if mistake == "app2_on_first_then_connected":  # the playtest's student, following the hint
+        h.docker("network", "connect", net2, app2)  # "docker network connect moby-counter2 ..."
+    if mistake not in ("no_alias", "redis2_on_first_network", "app2_on_default_bridge",
+                       "no_redis2"):
         h.wait_connected(app2)
     if mistake == "redis_stopped":
         h.docker("container", "stop", redis)

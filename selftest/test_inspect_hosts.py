@@ -70,6 +70,7 @@ class Case:
     score: str = ""  # "zero" when nothing earns points; else partial for a mistake, full if none
     fresh_engine: bool = False  # needs an engine whose event history holds no lab object
     isolating: bool = True  # False: graded on a host without isolation between networks
+    hints: dict[str, str] = field(default_factory=dict)  # check name -> words its hint must hold
 
     @property
     def id(self) -> str:
@@ -81,6 +82,9 @@ class Case:
 
 
 F, B = "failed", "blocked"
+LEAVE_NET1 = "docker network disconnect moby-counter moby-counter2"
+MOVE_APP2 = f"docker network connect moby-counter2 moby-counter2 && {LEAVE_NET1}"
+RUN_REDIS2 = "docker container run -d --name redis2 --network moby-counter2 --network-alias redis"
 # The verdict a careful human grader gives each host, written down before the grader ran.
 # A "failed" container check under a near name earns half its points (partial credit).
 CASES = [
@@ -94,8 +98,13 @@ CASES = [
     Case("networks", "first_network_misnamed", {"moby_counter_network": F}, tcp=False),
     Case("networks", "first_network_typo", {"moby_counter_network": F}, tcp=False),
     Case("networks", "no_pattern", {"pattern": F}, tcp=False),
+    # app2_connected: run redis2 on moby-counter2, never "connect moby-counter2 to moby-counter"
     Case("networks", "redis2_on_first_network",
-         {"dns_redis": F, "alias": F, "dns_alias": B, "app2_connected": F}, tcp=False),
+         {"dns_redis": F, "alias": F, "dns_alias": B, "app2_connected": F}, tcp=False,
+         hints={"app2_connected": RUN_REDIS2}),
+    # « Créons un deuxième redis » skipped: both hints are that step's command (playtest 2, E)
+    Case("networks", "no_redis2", {"alias": F, "dns_alias": B, "app2_connected": F}, tcp=False,
+         hints={"alias": RUN_REDIS2, "app2_connected": RUN_REDIS2}),
     Case("networks", "second_network_misnamed", {"moby_counter2_network": F}, tcp=False),
     Case("networks", "no_alias", {"alias": F, "dns_alias": B, "app2_connected": F}),
     # app2 on the wrong network(s): deducted by app2_container; the app itself answers and is
@@ -104,8 +113,15 @@ CASES = [
     # network fix); on both networks: measured, and wrong (either redis may answer). Isolation
     # is the two networks': app2 misplaced proves nothing of it (on moby-counter it reaches
     # redis through that network), so it is measured from redis2, on moby-counter2 alone: passed.
-    Case("networks", "app2_on_first_network", {"app2_container": F, "dns_alias": B}),
-    Case("networks", "app2_on_both_networks", {"app2_container": F, "dns_alias": F}),
+    # The hints move it in one go (connect to moby-counter2 and leave moby-counter): following
+    # a connect alone left it on both (playtest 2, A then A2). On both, dns_alias blames the
+    # extra network (moby-counter's DNS gives the first redis), not redis2's alias.
+    Case("networks", "app2_on_first_network", {"app2_container": F, "dns_alias": B},
+         hints={"app2_container": MOVE_APP2, "dns_alias": MOVE_APP2}),
+    Case("networks", "app2_on_both_networks", {"app2_container": F, "dns_alias": F},
+         hints={"app2_container": LEAVE_NET1, "dns_alias": LEAVE_NET1}),
+    Case("networks", "app2_on_first_then_connected", {"app2_container": F, "dns_alias": F},
+         tcp=False, hints={"app2_container": LEAVE_NET1, "dns_alias": LEAVE_NET1}),
     # --network forgotten for app2 (the playtest's host): on the default bridge it resolves no
     # redis, so it says disconnected (failed, as the first app's forgotten --network does)
     Case("networks", "app2_on_default_bridge",
@@ -343,6 +359,10 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
     shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
     assert run.report, f"{transport}: no JSON report\n{shown}"
     assert run.statuses == case.expected(), f"{transport}: statuses differ\n{shown}"
+    hints = {str(c["id"]): str(c.get("hint") or "") for c in run.report.get("checks") or []}
+    for name, words in case.hints.items():
+        hint = hints.get(f"{case.checkpoint}.{name}", "")
+        assert words in hint, f"{transport}: {name}'s hint lacks {words!r}: {hint!r}\n{shown}"
     score, top = run.report["score"], run.report["max_score"]
     if case.score == "zero":
         assert score == 0 and run.returncode != 0, f"{transport}: {score}/{top}"

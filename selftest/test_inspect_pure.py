@@ -592,3 +592,149 @@ def test_cleanup_blocked_sentences_and_hints_read_in_both_languages() -> None:
                        step="Lancez trois prune", **extra)
         assert "{" not in en(message) and "{" not in fr(message), key
         assert en(message) != fr(message), key
+
+
+# -- networks: the second app's hints never undo the isolation the lab teaches (playtest 2) ----
+def _networks_check(name: str) -> Any:
+    """A check of tests/inspect/test_networks.py, called on a snapshot without pytest."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tests" / "inspect" / "test_networks.py"
+    spec = importlib.util.spec_from_file_location("_inspect_networks_checks", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, f"test_{name}")
+
+
+APP_IMAGE = "russmckendrick/moby-counter"
+N1, N2 = "moby-counter", "moby-counter2"
+
+
+def _lab(app2_nets: dict[str, list[str]] | None, redis2_nets: dict[str, list[str]] | None
+         ) -> HostSnapshot:
+    """The networks part with the second app and redis2 where given (None: not run)."""
+    def port(p: str) -> dict[str, Any]:
+        return {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": p}]}
+
+    inspects = [_inspect("redis", networks={N1: []}),
+                _inspect("moby-counter", APP_IMAGE, networks={N1: []}, ports=port("8080"))]
+    if app2_nets is not None:
+        inspects.append(_inspect("moby-counter2", APP_IMAGE, networks=app2_nets, ports=port("9090")))
+    if redis2_nets is not None:
+        inspects.append(_inspect("redis2", networks=redis2_nets))
+    return facts_from_api([], inspects, {}, [_net(N1), _net(N2)], [])
+
+
+class _Probe:
+    """Answers every DNS question with ``addresses``."""
+
+    def __init__(self, *addresses: str) -> None:
+        from fixtures.probes import DnsAnswer
+
+        self.answer = DnsAnswer("NOERROR" if addresses else "NXDOMAIN", addresses, "127.0.0.11")
+        self.asked = 0
+
+    def dns(self, image: str, target: str, names: list[str]) -> list[Any]:
+        self.asked += 1
+        return [self.answer for _ in names]
+
+
+class _Reader:
+    """Every app answers, disconnected from its redis."""
+
+    def view(self, name: str, base: str, image: str = "", engine_base: str = "") -> Any:
+        from fixtures.inspect.http import AppView
+
+        return AppView(base, 200, connected=False, whales=())
+
+
+def _raised(check: str, snap: HostSnapshot, *args: object) -> tuple[str, str, str, str]:
+    """(status, English message, English hint, French hint) of a check that does not pass."""
+    from grading.api import CheckBlocked, CheckFailed
+
+    try:
+        _networks_check(check)(snap, *args)
+    except CheckFailed as exc:
+        return "failed", en(exc.message), en(exc.hint), fr(exc.hint)
+    except CheckBlocked as exc:
+        return "blocked", en(exc.message), en(exc.hint), fr(exc.hint)
+    raise AssertionError(f"{check} passed")
+
+
+MOVE = "docker network connect moby-counter2 moby-counter2 && docker network disconnect moby-counter moby-counter2"
+RUN_REDIS2 = "docker container run -d --name redis2 --network moby-counter2 --network-alias redis redis:alpine"
+
+
+def test_second_app_on_the_first_network_is_told_both_steps_at_once() -> None:
+    """`docker run ... --network moby-counter` for the second app: connecting it to moby-counter2
+    alone leaves it on moby-counter (app2_container fails again): the hint gives both commands;
+    dns_alias, blocked, says container and network apart (they share the name)."""
+    snap = _lab({N1: []}, {N2: ["redis"]})
+    status, message, hint, hint_fr = _raised("app2_container", snap)
+    assert status == "failed" and MOVE in hint and MOVE in hint_fr, hint
+    status, message, hint, _ = _raised("dns_alias", snap, _Probe())
+    assert status == "blocked" and MOVE in hint, hint
+    assert "container moby-counter2 is not on network moby-counter2" in message, message
+    # on no network but the default bridge: the same, off bridge
+    status, _, hint, _ = _raised("app2_container", _lab({"bridge": []}, {N2: ["redis"]}))
+    assert "docker network connect moby-counter2 moby-counter2 && docker network disconnect " \
+           "bridge moby-counter2" in hint, hint
+
+
+def test_second_app_on_both_networks_blames_its_extra_network_not_the_alias() -> None:
+    """The hint followed halfway: on both networks, moby-counter's DNS answers redis with the
+    first redis. dns_alias fails naming the extra network and its disconnect, not the alias."""
+    snap = _lab({N2: [], N1: []}, {N2: ["redis"]})
+    first = snap.container("redis")
+    assert first is not None and first.endpoint(N1) is not None
+    status, message, hint, _ = _raised("app2_container", snap)
+    assert status == "failed" and "docker network disconnect moby-counter moby-counter2" in hint
+    status, message, hint, hint_fr = _raised("dns_alias", snap, _Probe(first.endpoint(N1).ip))  # type: ignore[union-attr]
+    assert status == "failed", message
+    assert "also connected to network moby-counter" in message and "address of redis" in message, message
+    assert "docker network disconnect moby-counter moby-counter2" in hint, hint
+    assert "--network-alias" not in hint and "--network-alias" not in hint_fr, hint
+    # the right answer through both networks: measured, and passed (app2_container costs it)
+    redis2 = snap.container("redis2")
+    assert redis2 is not None and redis2.endpoint(N2) is not None
+    _networks_check("dns_alias")(snap, _Probe(redis2.endpoint(N2).ip))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("redis2_nets", [None, {N1: ["redis"]}], ids=["no_redis2", "redis2_on_first"])
+def test_second_app_without_its_redis_is_told_to_run_redis2_never_to_join_moby_counter(
+        redis2_nets: dict[str, list[str]] | None) -> None:
+    """No redis answers redis on moby-counter2: the second app is told to run redis2 there with
+    its alias (the handout's command, at its step), never `docker network connect moby-counter
+    moby-counter2` (that would undo the isolation, and app2_container would deduct it)."""
+    snap = _lab({N2: []}, redis2_nets)
+    status, message, hint, hint_fr = _raised("app2_connected", snap, _Reader(), "127.0.0.1")
+    assert status == "failed", message
+    assert RUN_REDIS2 in hint and RUN_REDIS2 in hint_fr, hint
+    assert "Créons un deuxième redis avec le même domaine" in hint_fr, hint_fr
+    assert "network connect moby-counter " not in hint + hint_fr, hint
+    if redis2_nets is None:  # networks.alias: the same command, at the step that runs redis2
+        status, message, hint, hint_fr = _raised("alias", snap)
+        assert status == "failed" and RUN_REDIS2 in hint, hint
+        assert "« Créons un deuxième redis avec le même domaine »" in hint_fr, hint_fr
+        assert "Créez un deuxième réseau" not in hint_fr, hint_fr
+
+
+def test_networks_quotes_are_the_handouts_words() -> None:
+    """Every lab step the networks checks quote, in the catalog and in their hints, can be found
+    as written in the handout (its backticks aside): a student searches for it."""
+    import tomllib
+
+    from fixtures.inspect import rules
+
+    handout = Path("/work/shared/lab/docker-3-reseaux-volumes.md")
+    if not handout.is_file():
+        pytest.skip("the handout is not on this machine")
+    text = handout.read_text(encoding="utf-8").replace("`", "")
+    root = Path(__file__).resolve().parent.parent
+    catalog = tomllib.loads((root / "grading" / "catalog" / "inspect.toml").read_text("utf-8"))
+    quotes = {check: entry["lab_step"].split("« ", 1)[1].rsplit(" »", 1)[0]
+              for check, entry in catalog.items() if check.startswith("networks.")}
+    quotes |= {name: getattr(rules, name) for name in dir(rules) if name.startswith("STEP_")}
+    missing = {where: quote for where, quote in quotes.items() if quote not in text}
+    assert missing == {}, missing

@@ -34,28 +34,36 @@ from fixtures.inspect.rules import (
     named_problem,
     network_name,
     network_problem,
+    placement_hint,
     port_problem,
     require_network,
     run_problem,
 )
 from fixtures.inspect.snapshot import ContainerFacts, HostSnapshot
-from grading.api import CheckBlocked, CheckFailed, engine_state, partial, says
+from grading.api import CheckBlocked, CheckFailed, Text, engine_state, partial, says
 
 NET1, NET2 = "moby-counter", "moby-counter2"
 
 
 def _container(lab_host: HostSnapshot, name: str, role: str, network: str,
-               alias: str | None = None) -> ContainerFacts:
-    """For a container check: what the student made for ``name``, or a failure."""
+               alias: str | None = None, missing: Text | None = None) -> ContainerFacts:
+    """For a container check: what the student made for ``name``, or a failure (``missing``:
+    its hint, else run it as the handout does at its step)."""
     c = find_container(lab_host, name, role, network_name(lab_host, network), alias)
     if c is None:
         c = find_container(lab_host, name, role, None, None)  # on another network
     if c is None:
         raise CheckFailed(says("inspect.container_missing", name=name),
                           objects=[f"container:{name}"],
-                          hint=says("inspect.hint.run", name=name,
-                                    step=STEP_RUN if network == NET1 else STEP_NET2))
+                          hint=missing or says("inspect.hint.run", name=name,
+                                               step=STEP_RUN if network == NET1 else STEP_NET2))
     return c
+
+
+def _run_redis2(net2: str) -> Text:
+    """Run the second redis as the handout does: on moby-counter2, with the alias redis."""
+    return says("inspect.hint.run_own_redis", name="redis2", network=net2, alias="redis",
+                step=STEP_REDIS2)
 
 
 def _grade_container(c: ContainerFacts, name: str, step: str, *problems: object) -> None:
@@ -114,7 +122,8 @@ def _app2(lab_host: HostSnapshot) -> ContainerFacts:
 
 def test_app_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The app's page answers on its published port and /v1/ping says connected."""
-    connected_view(_app1(lab_host), app_reader, docker_ip, lab_host)
+    connected_view(_app1(lab_host), app_reader, docker_ip, lab_host,
+                   home=network_name(lab_host, NET1))
 
 
 def test_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
@@ -153,17 +162,17 @@ def test_app2_container(lab_host: HostSnapshot) -> None:
     extra = None
     if others and c.endpoint(net2) is not None:
         extra = Problem(says("inspect.also_on", name=c.name, others=", ".join(others), network=net2),
-                        says("inspect.hint.network_disconnect", name=c.name, network=others[0],
-                             step=STEP_NET2))
+                        placement_hint(c, net2, STEP_NET2))
+    # off moby-counter2: the hint connects it there and takes it off the others, at once
     _grade_container(c, "moby-counter2", STEP_NET2, image_problem(c, "moby-counter"),
-                     run_problem(c), port_problem(c, "9090"), network_problem(c, net2, STEP_NET2),
-                     extra)
+                     run_problem(c), port_problem(c, "9090"),
+                     network_problem(c, net2, STEP_NET2, only=True), extra)
 
 
 def test_alias(lab_host: HostSnapshot) -> None:
     """Container redis2 on moby-counter2 carries the network alias redis."""
     net2 = network_name(lab_host, NET2)
-    c = _container(lab_host, "redis2", "redis", NET2, alias="redis")
+    c = _container(lab_host, "redis2", "redis", NET2, alias="redis", missing=_run_redis2(net2))
     fail(network_problem(c, net2, STEP_REDIS2), objects=[f"container:{c.name}"])
     if not answers_to(c, net2, "redis"):
         ep = c.endpoint(net2)
@@ -184,11 +193,10 @@ def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     app2 = _app2(lab_host)
     if net2 not in app2.network_names:
         # its resolver is another network's: what it answers says nothing of the alias
-        # (app2_container already costs the wrong network)
-        raise CheckBlocked(says("inspect.blocked_app2_elsewhere", app=app2.name, network=net2,
+        # (app2_container already costs the wrong network); the hint puts it there alone
+        raise CheckBlocked(says("inspect.blocked_app2_off_network", app=app2.name, network=net2,
                                 found=", ".join(app2.network_names) or "-"),
-                           hint=says("inspect.hint.network_connect", name=app2.name,
-                                     network=net2, step=STEP_NET2))
+                           hint=placement_hint(app2, net2, STEP_NET2))
     carriers = [c for c in lab_host.on_network(net2) if c.id != app2.id
                 and answers_to(c, net2, "redis")]
     if not carriers:
@@ -199,6 +207,19 @@ def test_dns_alias(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
         answer = host_probe.dns(app2.image_id, netns_target(app2), ["redis"])[0]
     own = {ep.ip for c in lab_host.on_network(net2) for ep in c.endpoints if ep.network == net2}
     strangers = [a for a in answer.addresses if a not in own]
+    others = [n for n in app2.network_names if n != net2]
+    if (expected not in answer.addresses or strangers) and others:
+        # On another network too, app2 asks that network's DNS as well: redis there (the first
+        # redis) answers, whatever redis2's alias. The extra network is the fault, not the alias.
+        who = sorted({c.name for n in others for c in lab_host.on_network(n) if c.id != app2.id
+                      for ep in c.endpoints if ep.network == n and ep.ip in answer.addresses})
+        message = says("inspect.dns_alias_extra_network", app=app2.name, answer=dns_text(answer),
+                       expected=expected, redis=redis2.name, network=net2,
+                       others=", ".join(others), found=", ".join(who)) if who else says(
+            "inspect.dns_alias_other", app=app2.name, answer=dns_text(answer),
+            expected=expected, redis=redis2.name, network=net2)
+        raise CheckFailed(message, objects=[f"container:{app2.name}", f"container:{redis2.name}"],
+                          hint=placement_hint(app2, net2, STEP_NET2))
     if expected not in answer.addresses or strangers:
         raise CheckFailed(says("inspect.dns_alias_other", app=app2.name, answer=dns_text(answer),
                                expected=expected, redis=redis2.name, network=net2),
@@ -212,13 +233,9 @@ def _isolation_vantage(lab_host: HostSnapshot, net1: str, net2: str) -> Containe
     if vantage is not None:
         return vantage
     app2 = _app2(lab_host)  # blocked when there is no second app at all
-    on_net1 = app2.endpoint(net1) is not None
-    hint = says("inspect.hint.network_disconnect", name=app2.name, network=net1, step=STEP_NET2) \
-        if on_net1 and app2.endpoint(net2) is not None else \
-        says("inspect.hint.network_connect", name=app2.name, network=net2, step=STEP_NET2)
     raise CheckBlocked(says("inspect.blocked_isolation_no_vantage", app=app2.name, network=net2,
                             other=net1, found=", ".join(app2.network_names) or "-"),
-                       by="networks.app2_container", hint=hint)
+                       by="networks.app2_container", hint=placement_hint(app2, net2, STEP_NET2))
 
 
 def test_isolation(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
@@ -256,5 +273,8 @@ def test_isolation(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
 
 def test_app2_connected(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
     """The second app moby-counter2 answers and says connected."""
+    # Never "connect it to moby-counter" (that redis is the first app's): with no redis
+    # answering on moby-counter2, run redis2 there with its alias, as the handout does.
     connected_view(_app2(lab_host), app_reader, docker_ip, lab_host,
-                   home=network_name(lab_host, NET2), step=STEP_NET2)
+                   home=network_name(lab_host, NET2), step=STEP_NET2, alone=True,
+                   own_redis="redis2")
