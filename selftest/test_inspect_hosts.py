@@ -70,6 +70,9 @@ class Case:
     score: str = ""  # "zero" when nothing earns points; else partial for a mistake, full if none
     fresh_engine: bool = False  # needs an engine whose event history holds no lab object
     isolating: bool = True  # False: graded on a host without isolation between networks
+    # check name -> words its hint (French) must hold, or hold not when prefixed with "!"
+    hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    earned: dict[str, float] = field(default_factory=dict)  # check name -> points it earns
 
     @property
     def id(self) -> str:
@@ -154,10 +157,17 @@ CASES = [
     Case("volumes", "no_pattern_after_move", {"pattern": F, "same_pattern": B}, tcp=False),
     Case("volumes", "second_redis_without_volume",
          {"second_redis": F, "readonly": B, "same_pattern": F}, tcp=False),
-    Case("volumes", "app2_on_first_network", {"app2": F, "same_pattern": B}, tcp=False),
+    # app2 on the wrong network: moby-counter2 exists, so a `docker container run --name
+    # moby-counter2` would fail on the name: the hint moves the container instead
+    Case("volumes", "app2_on_first_network", {"app2": F, "same_pattern": B}, tcp=False,
+         hints={"app2": ("docker network disconnect moby-counter moby-counter2",
+                         "docker network connect moby-counter2 moby-counter2")}),
     Case("volumes", "no_ro", {"readonly": F}),
+    # the first redis never moved to redis_data: restarting the second one cannot help
     Case("volumes", "redis_not_on_redis_data",
-         {"redis_mount": F, "persisted": F, "same_pattern": F}),
+         {"redis_mount": F, "persisted": F, "same_pattern": F},
+         hints={"same_pattern": ("docker container rm -f redis",
+                                 "--name redis -v redis_data:/data --network moby-counter")}),
     # issue 10's hosts
     Case("volumes", "second_redis_bind_mount", tcp=False),  # redis_data's own directory, :ro
     Case("volumes", "app2_use_redis_host", {"second_redis": F}, tcp=False),  # half its points
@@ -167,6 +177,31 @@ CASES = [
          {"redis_mount": F, "app_connected": F, "pattern": B, "persisted": F, "same_pattern": B},
          tcp=False),
     Case("volumes", "second_redis_mount_flag", tcp=False),  # --mount ...,readonly
+    # playtest 2: the second redis without --network-alias and no app naming it in
+    # USE_REDIS_HOST: nothing reaches it (app2 disconnected), so no half credit
+    Case("volumes", "second_redis_no_alias", {"second_redis": F, "app2": F, "same_pattern": B},
+         tcp=False, earned={"second_redis": 0.0},
+         hints={"second_redis": ("docker network connect --alias redis moby-counter2 redis-ro",
+                                 "--network-alias redis")}),
+    # a typo in the second redis's volume only (-v redis_dat:/data:ro): the hint keeps :ro and
+    # names the second redis's step; :ro cannot be measured on redis_data (blocked); the
+    # pattern's hint re-creates the second redis on redis_data, not a restart
+    Case("volumes", "second_redis_volume_typo",
+         {"second_redis": F, "readonly": B, "same_pattern": F}, tcp=False,
+         hints={"second_redis": ("-v redis_data:/data:ro",
+                                 "Créez un réseau moby-counter2 et ajoutez un deuxième conteneur"),
+                "readonly": ("-v redis_data:/data:ro",),
+                "same_pattern": ("docker container rm -f redis-ro", "-v redis_data:/data:ro",
+                                 "!docker container restart")}),
+    # neither the alias nor redis_data: it is not the second redis, but its name is taken
+    Case("volumes", "second_redis_no_alias_volume_typo",
+         {"second_redis": F, "readonly": B, "app2": F, "same_pattern": B}, tcp=False,
+         hints={"second_redis": ("docker container rm -f redis-ro",)}),
+    # the second pair stopped: each gets its docker container start where it is the cause
+    Case("volumes", "second_pair_stopped", {"second_redis": F, "app2": B, "same_pattern": B},
+         tcp=False,
+         hints={"second_redis": ("docker container start redis-ro",),
+                "app2": ("docker container start", "redis-ro", "moby-counter2")}),
     Case("volumes", "second_redis_volumes_from", tcp=False),  # --volumes-from redis:ro
     # cleanup
     Case("cleanup", remote=True),
@@ -344,6 +379,15 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
         assert score == top and run.returncode == 0, shown
     assert "Traceback" not in run.output, shown
     assert english_in_french(run.report) == [], f"{transport}: English in a French run"
+    by_id = {str(c["id"]): c for c in run.report.get("checks") or []}
+    for name, words in case.hints.items():
+        hint = str(by_id[f"{case.checkpoint}.{name}"].get("hint") or "")
+        for word in words:
+            present = word.removeprefix("!") in hint
+            assert present != word.startswith("!"), f"{transport}: {name}'s hint {hint!r}: {word}"
+    for name, points in case.earned.items():
+        got = by_id[f"{case.checkpoint}.{name}"]["score"]
+        assert got == points, f"{transport}: {name} earned {got}, expected {points}\n{shown}"
     endpoint = run.report.get("endpoint") or {}
     assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
         transport, "unix"), f"{transport}: the report names {endpoint}"
