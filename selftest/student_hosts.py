@@ -308,7 +308,7 @@ class StudentHost:
         """Every name a scripted student may use, the mistakes' misspellings included."""
         return ([("container", n) for n in (*LAB_CONTAINERS, SECOND_REDIS, *OTHER_CONTAINERS)]
                 + [("network", n) for n in (*LAB_NETWORKS, *NET1_NAMES.values(), "moby-counter-2")]
-                + [("volume", n) for n in (LAB_VOLUME, "redis-data", "webdata")])
+                + [("volume", n) for n in (LAB_VOLUME, "redis-data", "webdata", "redis_dat")])
 
     def claim(self) -> None:
         """Make sure the lab's names are free: leftovers of earlier self-tests are removed,
@@ -475,7 +475,12 @@ def volumes_part(h: StudentHost, mistake: str = "") -> None:
         h.network_create("moby-counter2")
     ro = "" if mistake == "no_ro" else ":ro"
     mount = ["-v", f"{volume}:/data{ro}"]
-    if mistake == "second_redis_without_volume":
+    if mistake in ("second_redis_volume_typo", "second_redis_no_alias_volume_typo"):
+        # -v redis_dat:/data:ro: docker makes a new, empty volume of that name (made here with
+        # the self-test's label, so that it is removed with the rest)
+        h.volume_create("redis_dat")
+        mount = ["-v", "redis_dat:/data:ro"]
+    elif mistake == "second_redis_without_volume":
         mount = []
     elif mistake == "second_redis_bind_mount":  # « Bind Mounting », just before this step
         where = h.docker("volume", "inspect", "--format", "{{.Mountpoint}}", volume)
@@ -485,18 +490,22 @@ def volumes_part(h: StudentHost, mistake: str = "") -> None:
     elif mistake == "second_redis_volumes_from":
         mount = ["--volumes-from", "redis:ro"]
     by_env = mistake == "app2_use_redis_host"
-    alias = [] if by_env else ["--network-alias", "redis"]
+    no_alias = by_env or mistake in ("second_redis_no_alias", "second_redis_no_alias_volume_typo")
+    alias = [] if no_alias else ["--network-alias", "redis"]
     h.run(SECOND_REDIS, "--network", "moby-counter2", *alias, *mount, image=h.redis_image)
     app2_network = "moby-counter" if mistake == "app2_on_first_network" else "moby-counter2"
     app2 = {"stale_app2_left": "moby-counter3", "second_app_other_name": "counter-b"}.get(
         mistake, "moby-counter2")
     env = ["-e", f"USE_REDIS_HOST={SECOND_REDIS}"] if by_env else []
     h.run(app2, "--network", app2_network, "-p", "9090:80", *env, image=h.app_image)
-    h.wait_connected(app2)
+    if not no_alias or by_env:  # without the alias, nothing answers to redis on moby-counter2
+        h.wait_connected(app2)
     if mistake != "redis_off_network":
         h.click("moby-counter", LATER)  # clicks after the copy: tolerated
     if mistake == "app_stopped":
         h.docker("container", "stop", "moby-counter")
+    if mistake == "second_pair_stopped":  # the second pair stopped (as at « Arrêtons »)
+        h.docker("container", "stop", app2, SECOND_REDIS)
 
 
 def cleanup_part(h: StudentHost, mistake: str = "") -> None:

@@ -70,7 +70,9 @@ class Case:
     score: str = ""  # "zero" when nothing earns points; else partial for a mistake, full if none
     fresh_engine: bool = False  # needs an engine whose event history holds no lab object
     isolating: bool = True  # False: graded on a host without isolation between networks
-    hints: dict[str, str] = field(default_factory=dict)  # check name -> words its hint must hold
+    # check name -> words its hint (French) must hold, or hold not when prefixed with "!"
+    hints: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    earned: dict[str, float] = field(default_factory=dict)  # check name -> points it earns
 
     @property
     def id(self) -> str:
@@ -101,10 +103,10 @@ CASES = [
     # app2_connected: run redis2 on moby-counter2, never "connect moby-counter2 to moby-counter"
     Case("networks", "redis2_on_first_network",
          {"dns_redis": F, "alias": F, "dns_alias": B, "app2_connected": F}, tcp=False,
-         hints={"app2_connected": RUN_REDIS2}),
+         hints={"app2_connected": (RUN_REDIS2,)}),
     # « Créons un deuxième redis » skipped: both hints are that step's command (playtest 2, E)
     Case("networks", "no_redis2", {"alias": F, "dns_alias": B, "app2_connected": F}, tcp=False,
-         hints={"alias": RUN_REDIS2, "app2_connected": RUN_REDIS2}),
+         hints={"alias": (RUN_REDIS2,), "app2_connected": (RUN_REDIS2,)}),
     Case("networks", "second_network_misnamed", {"moby_counter2_network": F}, tcp=False),
     Case("networks", "no_alias", {"alias": F, "dns_alias": B, "app2_connected": F}),
     # app2 on the wrong network(s): deducted by app2_container; the app itself answers and is
@@ -117,11 +119,11 @@ CASES = [
     # a connect alone left it on both (playtest 2, A then A2). On both, dns_alias blames the
     # extra network (moby-counter's DNS gives the first redis), not redis2's alias.
     Case("networks", "app2_on_first_network", {"app2_container": F, "dns_alias": B},
-         hints={"app2_container": MOVE_APP2, "dns_alias": MOVE_APP2}),
+         hints={"app2_container": (MOVE_APP2,), "dns_alias": (MOVE_APP2,)}),
     Case("networks", "app2_on_both_networks", {"app2_container": F, "dns_alias": F},
-         hints={"app2_container": LEAVE_NET1, "dns_alias": LEAVE_NET1}),
+         hints={"app2_container": (LEAVE_NET1,), "dns_alias": (LEAVE_NET1,)}),
     Case("networks", "app2_on_first_then_connected", {"app2_container": F, "dns_alias": F},
-         tcp=False, hints={"app2_container": LEAVE_NET1, "dns_alias": LEAVE_NET1}),
+         tcp=False, hints={"app2_container": (LEAVE_NET1,), "dns_alias": (LEAVE_NET1,)}),
     # --network forgotten for app2 (the playtest's host): on the default bridge it resolves no
     # redis, so it says disconnected (failed, as the first app's forgotten --network does)
     Case("networks", "app2_on_default_bridge",
@@ -170,10 +172,17 @@ CASES = [
     Case("volumes", "no_pattern_after_move", {"pattern": F, "same_pattern": B}, tcp=False),
     Case("volumes", "second_redis_without_volume",
          {"second_redis": F, "readonly": B, "same_pattern": F}, tcp=False),
-    Case("volumes", "app2_on_first_network", {"app2": F, "same_pattern": B}, tcp=False),
+    # app2 on the wrong network: moby-counter2 exists, so a `docker container run --name
+    # moby-counter2` would fail on the name: the hint moves the container instead
+    Case("volumes", "app2_on_first_network", {"app2": F, "same_pattern": B}, tcp=False,
+         hints={"app2": ("docker network disconnect moby-counter moby-counter2",
+                         "docker network connect moby-counter2 moby-counter2")}),
     Case("volumes", "no_ro", {"readonly": F}),
+    # the first redis never moved to redis_data: restarting the second one cannot help
     Case("volumes", "redis_not_on_redis_data",
-         {"redis_mount": F, "persisted": F, "same_pattern": F}),
+         {"redis_mount": F, "persisted": F, "same_pattern": F},
+         hints={"same_pattern": ("docker container rm -f redis",
+                                 "--name redis -v redis_data:/data --network moby-counter")}),
     # issue 10's hosts
     Case("volumes", "second_redis_bind_mount", tcp=False),  # redis_data's own directory, :ro
     Case("volumes", "app2_use_redis_host", {"second_redis": F}, tcp=False),  # half its points
@@ -183,6 +192,31 @@ CASES = [
          {"redis_mount": F, "app_connected": F, "pattern": B, "persisted": F, "same_pattern": B},
          tcp=False),
     Case("volumes", "second_redis_mount_flag", tcp=False),  # --mount ...,readonly
+    # playtest 2: the second redis without --network-alias and no app naming it in
+    # USE_REDIS_HOST: nothing reaches it (app2 disconnected), so no half credit
+    Case("volumes", "second_redis_no_alias", {"second_redis": F, "app2": F, "same_pattern": B},
+         tcp=False, earned={"second_redis": 0.0},
+         hints={"second_redis": ("docker network connect --alias redis moby-counter2 redis-ro",
+                                 "--network-alias redis")}),
+    # a typo in the second redis's volume only (-v redis_dat:/data:ro): the hint keeps :ro and
+    # names the second redis's step; :ro cannot be measured on redis_data (blocked); the
+    # pattern's hint re-creates the second redis on redis_data, not a restart
+    Case("volumes", "second_redis_volume_typo",
+         {"second_redis": F, "readonly": B, "same_pattern": F}, tcp=False,
+         hints={"second_redis": ("-v redis_data:/data:ro",
+                                 "Créez un réseau moby-counter2 et ajoutez un deuxième conteneur"),
+                "readonly": ("-v redis_data:/data:ro",),
+                "same_pattern": ("docker container rm -f redis-ro", "-v redis_data:/data:ro",
+                                 "!docker container restart")}),
+    # neither the alias nor redis_data: it is not the second redis, but its name is taken
+    Case("volumes", "second_redis_no_alias_volume_typo",
+         {"second_redis": F, "readonly": B, "app2": F, "same_pattern": B}, tcp=False,
+         hints={"second_redis": ("docker container rm -f redis-ro",)}),
+    # the second pair stopped: each gets its docker container start where it is the cause
+    Case("volumes", "second_pair_stopped", {"second_redis": F, "app2": B, "same_pattern": B},
+         tcp=False,
+         hints={"second_redis": ("docker container start redis-ro",),
+                "app2": ("docker container start", "redis-ro", "moby-counter2")}),
     Case("volumes", "second_redis_volumes_from", tcp=False),  # --volumes-from redis:ro
     # cleanup
     Case("cleanup", remote=True),
@@ -359,10 +393,6 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
     shown = f"exit {run.returncode}, {run.wall_s:.1f} s\n{run.output[-4000:]}"
     assert run.report, f"{transport}: no JSON report\n{shown}"
     assert run.statuses == case.expected(), f"{transport}: statuses differ\n{shown}"
-    hints = {str(c["id"]): str(c.get("hint") or "") for c in run.report.get("checks") or []}
-    for name, words in case.hints.items():
-        hint = hints.get(f"{case.checkpoint}.{name}", "")
-        assert words in hint, f"{transport}: {name}'s hint lacks {words!r}: {hint!r}\n{shown}"
     score, top = run.report["score"], run.report["max_score"]
     if case.score == "zero":
         assert score == 0 and run.returncode != 0, f"{transport}: {score}/{top}"
@@ -373,6 +403,15 @@ def check_run(case: Case, transport: str, run: Graded, engine: HostEngine,
         assert score == top and run.returncode == 0, shown
     assert "Traceback" not in run.output, shown
     assert english_in_french(run.report) == [], f"{transport}: English in a French run"
+    by_id = {str(c["id"]): c for c in run.report.get("checks") or []}
+    for name, words in case.hints.items():
+        hint = str(by_id[f"{case.checkpoint}.{name}"].get("hint") or "")
+        for word in words:
+            present = word.removeprefix("!") in hint
+            assert present != word.startswith("!"), f"{transport}: {name}'s hint {hint!r}: {word}"
+    for name, points in case.earned.items():
+        got = by_id[f"{case.checkpoint}.{name}"]["score"]
+        assert got == points, f"{transport}: {name} earned {got}, expected {points}\n{shown}"
     endpoint = run.report.get("endpoint") or {}
     assert endpoint.get("transport") == {"ssh": "ssh", "tls": "tls", "tcp": "tcp"}.get(
         transport, "unix"), f"{transport}: the report names {endpoint}"

@@ -17,6 +17,7 @@ from fixtures.inspect.http import AppReader, common_prefix, look
 from fixtures.inspect.evidence import lab_traces
 from fixtures.inspect.rules import (
     app_url,
+    apps_naming,
     data_mount,
     find_container,
     find_network,
@@ -31,11 +32,18 @@ from fixtures.inspect.rules import (
     lab_networks_left,
     mount_problem,
     networks_held,
+
+
+    pattern_hint,
     port_problem,
     published,
     run_problem,
     second_app,
+    second_app_missing_hint,
+    second_mount_problem,
     second_redis,
+    second_redis_alias_problem,
+    second_redis_missing_hint,
     shares_volume,
     volumes_held,
 )
@@ -738,3 +746,98 @@ def test_networks_quotes_are_the_handouts_words() -> None:
     quotes |= {name: getattr(rules, name) for name in dir(rules) if name.startswith("STEP_")}
     missing = {where: quote for where, quote in quotes.items() if quote not in text}
     assert missing == {}, missing
+
+
+# -- the volumes part's second redis and second app: verdicts and hints that fit (playtest 2) --
+APP = "russmckendrick/moby-counter"
+
+
+def _app(name: str, networks: dict[str, list[str]], *, status: str = "running",
+         env: tuple[str, ...] = ()) -> dict[str, Any]:
+    base = _inspect(name, APP, status=status, networks=networks,
+                    ports={"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "9090"}]})
+    return {**base, "Config": {"Image": APP, "Labels": {}, "Env": [*env, "PATH=/bin"]}}
+
+
+def _lab_volumes(*inspects: dict[str, Any], volumes: tuple[str, ...] = ("redis_data",)) -> HostSnapshot:
+    return facts_from_api([], inspects, {}, [],
+                          [{"Name": v, "Driver": "local", "Mountpoint": f"/v/{v}"} for v in volumes])
+
+
+def test_second_redis_without_alias_is_half_credit_only_when_an_app_names_it() -> None:
+    """Without the alias, the second redis is reached only by an app naming it in
+    USE_REDIS_HOST (half the points, as it works); named by no app: the step is not done,
+    and the hint adds the alias in place or re-creates it with --network-alias redis."""
+    redis2 = _inspect("redis2", networks={"moby-counter2": []},
+                      mounts=[_volume_mount("redis_data", rw=False)])
+    alone = _lab_volumes(redis2, _app("moby-counter2", {"moby-counter2": []}))
+    c = second_redis(alone, "moby-counter2", find_volume(alone))
+    assert c is not None and c.name == "redis2"
+    assert apps_naming(alone, c, "moby-counter2") == []
+    problem = second_redis_alias_problem(c, "moby-counter2", find_volume(alone))
+    assert problem is not None and "USE_REDIS_HOST" in en(problem)
+    assert "docker network connect --alias redis moby-counter2 redis2" in en(problem.hint)
+    assert "--network-alias redis -v redis_data:/data:ro" in en(problem.hint)
+    assert "docker network connect --alias redis moby-counter2 redis2" in fr(problem.hint)
+    by_env = _lab_volumes(redis2, _app("moby-counter2", {"moby-counter2": []},
+                                       env=("USE_REDIS_HOST=redis2",)))
+    c = second_redis(by_env, "moby-counter2", find_volume(by_env))
+    assert c is not None and [a.name for a in apps_naming(by_env, c, "moby-counter2")] == [
+        "moby-counter2"]
+    with_alias = _lab_volumes(_inspect("redis2", networks={"moby-counter2": ["redis"]}))
+    c = with_alias.container("redis2")
+    assert c is not None and second_redis_alias_problem(c, "moby-counter2", None) is None
+
+
+def test_second_redis_mount_hint_keeps_ro_and_its_own_step() -> None:
+    """A typo in the second redis's volume only: re-create it with -v redis_data:/data:ro, at
+    the second redis's step (not the first redis's -v redis_data:/data)."""
+    snap = _lab_volumes(_inspect("redis2", networks={"moby-counter2": ["redis"]},
+                                 mounts=[_volume_mount("redis_dat", rw=False)]),
+                        volumes=("redis_data", "redis_dat"))
+    c = snap.container("redis2")
+    assert c is not None
+    problem = second_mount_problem(c, find_volume(snap), "moby-counter2")
+    assert problem is not None and "the volume redis_dat" in en(problem)
+    assert "-v redis_data:/data:ro" in en(problem.hint)
+    assert "Créez un réseau moby-counter2 et ajoutez un deuxième conteneur Redis" in fr(problem.hint)
+    assert "attaché à ce volume nommé" not in fr(problem.hint)
+
+
+def test_missing_second_redis_or_app_hint_frees_or_moves_a_taken_name() -> None:
+    """docker container run --name X fails when X exists: the hint removes it first (a redis
+    that is not the second redis) or moves the misplaced app to moby-counter2."""
+    snap = _lab_volumes(
+        _inspect("redis2", networks={"moby-counter2": []}, mounts=[_volume_mount("redis_dat")]),
+        _app("moby-counter2", {"moby-counter": []}),
+        volumes=("redis_data", "redis_dat"))
+    assert second_redis(snap, "moby-counter2", find_volume(snap)) is None
+    hint = en(second_redis_missing_hint(snap, "moby-counter2", find_volume(snap)))
+    assert "docker container rm -f redis2, then docker container run -d --name redis2" in hint
+    assert second_app(snap, "moby-counter2") is None
+    hint = en(second_app_missing_hint(snap, "moby-counter2"))
+    assert "docker network disconnect moby-counter moby-counter2" in hint
+    assert "docker network connect moby-counter2 moby-counter2" in hint
+    empty = _lab_volumes()
+    assert "rm -f" not in en(second_redis_missing_hint(empty, "moby-counter2", find_volume(empty)))
+    assert second_app_missing_hint(empty, "moby-counter2") is None
+
+
+def test_same_pattern_hint_fits_what_differs() -> None:
+    """The first redis off redis_data, or the second one off it: re-create that one (a
+    restart fixes neither); both on it: the restart."""
+    app2 = container_facts(_app("moby-counter2", {"moby-counter2": []}), {})
+
+    def hint(first_volume: str, second_volume: str) -> str:
+        snap = _lab_volumes(
+            _inspect("redis", networks={"moby-counter": []}, mounts=[_volume_mount(first_volume)]),
+            _inspect("redis2", networks={"moby-counter2": ["redis"]},
+                     mounts=[_volume_mount(second_volume, rw=False)]),
+            volumes=("redis_data", "redis_dat", "a" * 64))
+        return en(pattern_hint(snap, "moby-counter", "moby-counter2", app2))
+
+    first_off = hint("a" * 64, "redis_data")
+    assert "docker container run -d --name redis -v redis_data:/data --network moby-counter" in first_off
+    second_off = hint("redis_data", "redis_dat")
+    assert "-v redis_data:/data:ro" in second_off and "docker container restart" not in second_off
+    assert "docker container restart redis2" in hint("redis_data", "redis_data")

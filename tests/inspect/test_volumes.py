@@ -26,11 +26,12 @@ from fixtures.inspect.plugin import (
 )
 from fixtures.inspect.probe import HostProbe
 from fixtures.inspect.rules import (
+    STEP_APP2,
     STEP_REDIS_VOLUME,
     STEP_SECOND_REDIS,
     STEP_VOLUME,
     ContainerFacts,
-    answers_to,
+    apps_naming,
     data_mount,
     fail,
     find_container,
@@ -41,9 +42,14 @@ from fixtures.inspect.rules import (
     named_problem,
     network_name,
     network_problem,
+    pattern_hint,
     run_problem,
     second_app,
+    second_app_missing_hint,
+    second_mount_problem,
     second_redis,
+    second_redis_alias_problem,
+    second_redis_missing_hint,
 )
 from fixtures.inspect.snapshot import LAB_VOLUME, HostSnapshot, VolumeFacts
 from grading.api import FACT_KEY, CheckBlocked, CheckFailed, partial, says
@@ -154,29 +160,30 @@ def test_second_redis(lab_host: HostSnapshot, request: pytest.FixtureRequest) ->
         raise CheckFailed(says("inspect.second_redis_missing", network=net2,
                                found=on_net or says("inspect.none")),
                           objects=[f"network:{net2}"],
-                          hint=says("inspect.hint.second_redis", network=net2,
-                                    volume=volume.name if volume else LAB_VOLUME,
-                                    step=STEP_SECOND_REDIS))
-    fail(image_problem(c, "redis"), run_problem(c), mount_problem(c, volume),
+                          hint=second_redis_missing_hint(lab_host, net2, volume))
+    fail(image_problem(c, "redis"), run_problem(c), second_mount_problem(c, volume, net2),
          objects=[f"container:{c.name}", f"mount:{c.name}:/data"])
     mount = data_mount(c)
     if mount is not None and mount.type == "bind" and volume is not None:
         request.node.user_properties.append(
             (FACT_KEY, says("inspect.fact_bind_of_volume", name=c.name, volume=volume.name,
                             source=mount.source)))
-    if not answers_to(c, net2, "redis"):
-        apps = [a.name for a in lab_host.on_network(net2) if a.env_value("USE_REDIS_HOST") == c.name]
-        partial(0.5, says("inspect.second_redis_by_env", name=c.name, network=net2,
-                          apps=", ".join(apps) or "-"),
-                hint=says("inspect.hint.add_alias", name=c.name, network=net2,
-                          step=STEP_SECOND_REDIS))
+    no_alias = second_redis_alias_problem(c, net2, volume)
+    if no_alias is not None:
+        # Reached all the same by an app that names it in USE_REDIS_HOST: it works, half the
+        # points (the step asks for the alias); reached by nothing: the step is not done.
+        apps = apps_naming(lab_host, c, net2)
+        if apps:
+            partial(0.5, says("inspect.second_redis_by_env", name=c.name, network=net2,
+                              apps=", ".join(a.name for a in apps)), hint=no_alias.hint)
+        fail(no_alias, objects=[f"container:{c.name}"])
 
 
 def test_readonly(lab_host: HostSnapshot, host_probe: HostProbe) -> None:
     """The second redis mounts redis_data read-only: a write into its /data fails."""
     volume = find_volume(lab_host)
     c = _redis2(lab_host)
-    problem = mount_problem(c, volume)
+    problem = second_mount_problem(c, volume, network_name(lab_host, NET2))
     if problem is not None:  # second_redis deducts it; nothing of the lab's volume to protect
         raise CheckBlocked(problem.message, hint=problem.hint)
     mount = data_mount(c)
@@ -201,8 +208,10 @@ def test_app2(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> 
         on_net = ", ".join(x.name for x in lab_host.on_network(net2))
         raise CheckFailed(says("inspect.second_app_missing", network=net2,
                                found=on_net or says("inspect.none")),
-                          objects=[f"network:{net2}"])
-    connected_view(c, app_reader, docker_ip, lab_host)
+                          objects=[f"network:{net2}"],
+                          hint=second_app_missing_hint(lab_host, net2))
+    connected_view(c, app_reader, docker_ip, lab_host, home=net2, step=STEP_APP2,
+                   alias_step=STEP_SECOND_REDIS)
 
 
 def test_same_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: str) -> None:
@@ -215,4 +224,6 @@ def test_same_pattern(lab_host: HostSnapshot, app_reader: AppReader, docker_ip: 
     if shared < PATTERN:
         raise CheckFailed(says("inspect.patterns_differ", app2=app2.name, count2=len(second),
                                app1=app1.name, count1=len(first), shared=shared, wanted=PATTERN),
-                          objects=[f"container:{app2.name}"])
+                          objects=[f"container:{app2.name}"],
+                          hint=pattern_hint(lab_host, network_name(lab_host, NET1),
+                                            network_name(lab_host, NET2), app2))
