@@ -30,6 +30,7 @@ from grading.render.html.markup import (
     fenced,
     fmt_num,
     icon,
+    page_head,
 )
 from grading.render.html.page import CSS
 from grading.render.html.pattern import parse_whale
@@ -273,14 +274,7 @@ def render_index(entries: Sequence[Entry], *, lab: str, checkpoint: str, lang: s
     found = counts(rows)
     title = f"{t('title', lang)} — {lab} · {t('checkpoint', lang, c=checkpoint)}"
     out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-         "style-src 'unsafe-inline'; img-src data:\">"),
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{esc(title)}</title><style>{CSS}{EXTRA_CSS}</style></head><body>",
-        f'<a class="skip" href="#students">{esc(t("skip", lang))}</a>',
+        *page_head(lang, title, CSS + EXTRA_CSS, "students", t("skip", lang)),
         SPRITE,
         f"<header><h1>{esc(title)}</h1>",
         f'<p class="summary">{esc(t("summary", lang, n=len(rows), g=found["graded"], i=found["incomplete"], x=found["not graded"]))}</p></header>',

@@ -104,3 +104,18 @@ def flag_badge(number: int) -> str:
     return f'<span class="flagno">{icon("warn")}{number}</span> '
 
 
+
+
+def page_head(lang: str, title: str, css: str, skip_to: str, skip_text: str) -> list[str]:
+    """The opening of a standalone page: its language, a policy that fetches nothing (inline
+    styles and ``data:`` images only), its title and styles, and the skip link to ``#skip_to``."""
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+         "style-src 'unsafe-inline'; img-src data:\">"),
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
+        f"<title>{esc(title)}</title><style>{css}</style></head><body>",
+        f'<a class="skip" href="#{skip_to}">{esc(skip_text)}</a>',
+    ]

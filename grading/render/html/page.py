@@ -25,6 +25,7 @@ from grading.render.html.markup import (
     fenced,
     flag_badge,
     icon,
+    page_head,
 )
 from grading.render.html.pattern import patterns_section
 from grading.render.html.text import lang_of, mark, points, text
@@ -295,14 +296,7 @@ def render_html(report: Mapping[str, Any]) -> str:
     flags = {id(check): number for number, check in enumerate(failed, start=1)}
     page_title = f"{text('title', lang)} — {report.get('lab') or ''}"
     out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}"><head><meta charset="utf-8">',
-        ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'; img-src data:\">"),
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<link rel="icon" href="data:,">',
-        f"<title>{esc(page_title)}</title><style>{CSS}</style></head><body>",
-        f'<a class="skip" href="#checks">{esc(text("skip", lang))}</a>',
+        *page_head(lang, page_title, CSS, "checks", text("skip", lang)),
         SPRITE,
     ]
     out += _header(report, lang)
