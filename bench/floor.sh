@@ -9,22 +9,11 @@
 # Label-scoped and run-prefixed like the other benchmarks; everything removed on exit.
 set -euo pipefail
 
-REDIS_IMAGE="${REDIS_IMAGE:-mobygrade/redis:local}"
 N="${1:-30}"
 JOBS="${2:-4}"
-RUN="mgfloor$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-LABELS=(--label "mobygrade.run=$RUN" --label "mobygrade.host=$(hostname)"
-        --label "mobygrade.pid=$$" --label "mobygrade.started=$(date +%s)")
-FILTER="label=mobygrade.run=$RUN"
-
-cleanup() {
-    local ids
-    ids="$(docker ps -aq --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker rm -f -v $ids >/dev/null
-    ids="$(docker network ls -q --filter "$FILTER")"
-    [[ -z "$ids" ]] || docker network rm $ids >/dev/null
-}
-trap cleanup EXIT
+RUN_PREFIX=mgfloor
+# shellcheck source=bench/lab_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lab_common.sh"  # RUN, LABELS, FILTER, cleanup on exit
 
 now() { date +%s.%N; }
 docker network create "${LABELS[@]}" "$RUN-net" >/dev/null
@@ -32,7 +21,6 @@ run_one() { docker run -d "${LABELS[@]}" --name "$RUN-$1" --network "$RUN-net" "
 rm_one() { docker rm -f -v "$RUN-$1" >/dev/null; }
 export -f run_one rm_one
 export RUN REDIS_IMAGE
-export LABELS_STR="${LABELS[*]}"
 
 t0=$(now); for i in $(seq "$N"); do run_one "s$i"; done; t1=$(now)
 for i in $(seq "$N"); do rm_one "s$i"; done; t2=$(now)

@@ -1,4 +1,4 @@
-# Sourced by bench/student.sh and bench/lab.sh (not run on its own): what both scripts
+# Sourced by bench/student.sh, bench/lab.sh and bench/floor.sh (not run on its own): what both scripts
 # share. The sourcing script sets RUN_PREFIX (its runs' name prefix) and, for poll's
 # pause between tries, POLL_PAUSE (empty: none); its own file name starts the messages.
 #
